@@ -1,0 +1,46 @@
+// Clearance kernel API: signed clearance and witness points for tooth pairs at many poses.
+//
+// Semantics (docs/kernels.md): each crown is closed by capping its open gingival boundary; the
+// clearance of pair (a, b) is min( min_{v in samples(a)} sd_b(v), min_{w in samples(b)} sd_a(w) ),
+// where sd_x is the exact signed distance to closed crown x (negative inside, sign from the angle-
+// weighted pseudo-normal of the closest feature) and samples are the crown's vertices plus points
+// added so no surface point is farther than the sample spacing from a sample. Values at or above
+// max_distance are reported as +inf with NaN witnesses.
+//
+// Prepared per-case structures (built once by prepare.cpp, all coordinates in mesh frame, mm):
+//   tooth_i [T, TI_STRIDE] int32   offsets and grid dimensions of each tooth
+//   tooth_f [T, TF_STRIDE] float32 grid origin, spacing, margin and interpolation error bound
+//   tris    [NT, TRI_STRIDE] float32 capped triangles with pseudo-normals
+//   node_box [NN, 6] float32, node_child [NN, 2] int32  triangle BVH (leaf: child = first, -count)
+//   samples [NS, 3] float32, snode [NSN, 4] float32 (centre, radius), snode_child [NSN, 2] int32
+//   grid    [NG] float32 signed distance at grid nodes (x fastest)
+// Query inputs:
+//   poses [B, S, T, 4, 4] float32 rigid mesh->world transforms; pairs [P, 2] int32
+// Returns:
+//   clearance [B, S, P] float32; witness_a, witness_b [B, S, P, 3] float32 (world, on a and on b)
+#pragma once
+
+namespace orthoplan {
+
+enum ToothInt { TI_TRI = 0, TI_NODE, TI_SAMP, TI_SNODE, TI_GRID, TI_NX, TI_NY, TI_NZ, TI_STRIDE };
+enum ToothFloat { TF_OX = 0, TF_OY, TF_OZ, TF_H, TF_MARGIN, TF_ERR, TF_STRIDE };
+// Triangle record: 3 vertices, face normal, 3 edge pseudo-normals (ab, bc, ca), 3 vertex ones.
+enum TriField { TR_V = 0, TR_NF = 9, TR_NE = 12, TR_NV = 21, TRI_STRIDE = 30 };
+
+struct ClearanceView {
+  const int* tooth_i;
+  const float* tooth_f;
+  const float* tris;
+  const float* node_box;
+  const int* node_child;
+  const float* samples;
+  const float* snode;
+  const int* snode_child;
+  const float* grid;
+};
+
+void clearance_cpu(const ClearanceView& g, const float* poses, int B, int S, int T,
+                   const int* pairs, int P, float max_distance, float* clearance,
+                   float* witness_a, float* witness_b);
+
+}  // namespace orthoplan

@@ -1,0 +1,226 @@
+// Clearance math, one source for g++, nvcc and NVRTC: exact point-triangle distance with its
+// feature, BVH closest-point search, the SDF-grid lower bound and the per-(b, s, pair) query.
+#pragma once
+#include "orthoplan/clearance/clearance.h"
+#include "orthoplan/common/vec.h"
+
+namespace orthoplan {
+
+ORTHO_HD float ortho_inf() {
+#if defined(__CUDA_ARCH__)
+  return __int_as_float(0x7f800000);
+#else
+  return __builtin_inff();
+#endif
+}
+ORTHO_HD float ortho_nan() {
+#if defined(__CUDA_ARCH__)
+  return __int_as_float(0x7fffffff);
+#else
+  return __builtin_nanf("");
+#endif
+}
+
+// Closest point on triangle (a, b, c) to p (Ericson, Real-Time Collision Detection 5.1.5).
+// feature: 0 face, 1..3 vertex a/b/c, 4 edge ab, 5 edge bc, 6 edge ca.
+ORTHO_HD V3 closest_on_triangle(V3 p, V3 a, V3 b, V3 c, int* feature) {
+  V3 ab = b - a, ac = c - a, ap = p - a;
+  float d1 = dot(ab, ap), d2 = dot(ac, ap);
+  if (d1 <= 0.f && d2 <= 0.f) { *feature = 1; return a; }
+  V3 bp = p - b;
+  float d3 = dot(ab, bp), d4 = dot(ac, bp);
+  if (d3 >= 0.f && d4 <= d3) { *feature = 2; return b; }
+  float vc = d1 * d4 - d3 * d2;
+  if (vc <= 0.f && d1 >= 0.f && d3 <= 0.f) { *feature = 4; return a + ab * (d1 / (d1 - d3)); }
+  V3 cp = p - c;
+  float d5 = dot(ab, cp), d6 = dot(ac, cp);
+  if (d6 >= 0.f && d5 <= d6) { *feature = 3; return c; }
+  float vb = d5 * d2 - d1 * d6;
+  if (vb <= 0.f && d2 >= 0.f && d6 <= 0.f) { *feature = 6; return a + ac * (d2 / (d2 - d6)); }
+  float va = d3 * d6 - d5 * d4;
+  if (va <= 0.f && (d4 - d3) >= 0.f && (d5 - d6) >= 0.f) {
+    *feature = 5;
+    return b + (c - b) * ((d4 - d3) / ((d4 - d3) + (d5 - d6)));
+  }
+  float inv = 1.f / (va + vb + vc);
+  *feature = 0;
+  return a + ab * (vb * inv) + ac * (vc * inv);
+}
+
+// Pseudo-normal of the feature of a triangle record (face, edge or vertex; angle-weighted).
+ORTHO_HD V3 feature_normal(const float* tri, int feature) {
+  if (feature == 0) return load3(tri + TR_NF);
+  if (feature <= 3) return load3(tri + TR_NV + 3 * (feature - 1));
+  return load3(tri + TR_NE + 3 * (feature - 4));
+}
+
+ORTHO_HD float box_dist2(const float* box, V3 p) {
+  float dx = ofmax(ofmax(box[0] - p.x, 0.f), p.x - box[3]);
+  float dy = ofmax(ofmax(box[1] - p.y, 0.f), p.y - box[4]);
+  float dz = ofmax(ofmax(box[2] - p.z, 0.f), p.z - box[5]);
+  return dx * dx + dy * dy + dz * dz;
+}
+
+struct Closest {
+  float d2;   // squared distance (r2max when nothing closer was found)
+  V3 point;   // closest point (mesh frame)
+  int tri;    // global triangle index, -1 when nothing within the radius
+  int feature;
+};
+
+// Closest point of tooth t's capped surface to p (mesh frame), searching within sqrt(r2max).
+ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2max) {
+  const int node0 = g.tooth_i[t * TI_STRIDE + TI_NODE];
+  const int tri0 = g.tooth_i[t * TI_STRIDE + TI_TRI];
+  Closest best;
+  best.d2 = r2max; best.tri = -1; best.feature = 0; best.point = p;
+  int stack[64];
+  float sd2[64];
+  int sp = 0;
+  float root = box_dist2(g.node_box + 6 * node0, p);
+  if (root < best.d2) { stack[0] = 0; sd2[0] = root; sp = 1; }
+  while (sp > 0) {
+    --sp;
+    if (sd2[sp] >= best.d2) continue;
+    const int n = node0 + stack[sp];
+    const int c0 = g.node_child[2 * n], c1 = g.node_child[2 * n + 1];
+    if (c1 < 0) {  // leaf: triangles [c0, c0 - c1)
+      for (int i = c0; i < c0 - c1; ++i) {
+        const float* tr = g.tris + (long long)(tri0 + i) * TRI_STRIDE;
+        int feat;
+        V3 q = closest_on_triangle(p, load3(tr), load3(tr + 3), load3(tr + 6), &feat);
+        float d2 = norm2(p - q);
+        if (d2 < best.d2) { best.d2 = d2; best.point = q; best.tri = tri0 + i; best.feature = feat; }
+      }
+      continue;
+    }
+    float e0 = box_dist2(g.node_box + 6 * (node0 + c0), p);
+    float e1 = box_dist2(g.node_box + 6 * (node0 + c1), p);
+    int near = c0, far = c1;
+    float dn = e0, df = e1;
+    if (e1 < e0) { near = c1; far = c0; dn = e1; df = e0; }
+    if (df < best.d2 && sp < 63) { stack[sp] = far; sd2[sp] = df; ++sp; }
+    if (dn < best.d2 && sp < 63) { stack[sp] = near; sd2[sp] = dn; ++sp; }
+  }
+  return best;
+}
+
+// Lower bound of sd_t(p): trilinear grid value minus its proven error (sqrt(3)/2 h) inside the
+// grid box; outside it, distance to the box plus the margin between box and crown (p is outside).
+// *interp receives the trilinear value inside the box, -inf marker (false in *in_box) outside.
+ORTHO_HD float grid_lower_bound(const ClearanceView& g, int t, V3 p, float* interp, bool* in_box) {
+  const int* ti = g.tooth_i + t * TI_STRIDE;
+  const float* tf = g.tooth_f + t * TF_STRIDE;
+  const int nx = ti[TI_NX], ny = ti[TI_NY], nz = ti[TI_NZ];
+  const float h = tf[TF_H];
+  float fx = (p.x - tf[TF_OX]) / h, fy = (p.y - tf[TF_OY]) / h, fz = (p.z - tf[TF_OZ]) / h;
+  float ex = ofmax(ofmax(-fx, 0.f), fx - (float)(nx - 1));
+  float ey = ofmax(ofmax(-fy, 0.f), fy - (float)(ny - 1));
+  float ez = ofmax(ofmax(-fz, 0.f), fz - (float)(nz - 1));
+  if (ex > 0.f || ey > 0.f || ez > 0.f) {
+    *in_box = false;
+    *interp = 0.f;
+    return h * sqrtf(ex * ex + ey * ey + ez * ez) + tf[TF_MARGIN];
+  }
+  int ix = oimin((int)fx, nx - 2), iy = oimin((int)fy, ny - 2), iz = oimin((int)fz, nz - 2);
+  float tx = fx - (float)ix, ty = fy - (float)iy, tz = fz - (float)iz;
+  const float* gv = g.grid + ti[TI_GRID] + ((long long)iz * ny + iy) * nx + ix;
+  const long long sy = nx, sz = (long long)nx * ny;
+  float c00 = gv[0] + (gv[1] - gv[0]) * tx;
+  float c10 = gv[sy] + (gv[sy + 1] - gv[sy]) * tx;
+  float c01 = gv[sz] + (gv[sz + 1] - gv[sz]) * tx;
+  float c11 = gv[sz + sy] + (gv[sz + sy + 1] - gv[sz + sy]) * tx;
+  float c0 = c00 + (c10 - c00) * ty, c1 = c01 + (c11 - c01) * ty;
+  float v = c0 + (c1 - c0) * tz;
+  *in_box = true;
+  *interp = v;
+  return v - tf[TF_ERR];
+}
+
+struct Hit {
+  float best;   // smallest signed distance found so far (starts at max_distance)
+  int dir;      // -1 none, 0: sample on a, closest point on b; 1: the reverse
+  V3 sample;    // sample (its own mesh frame)
+  V3 closest;   // closest point (the other tooth's mesh frame)
+};
+
+// Lowers hit.best with samples of tooth ts measured against the closed surface of tooth tt;
+// M maps ts's mesh frame to tt's. Branch and bound over ts's sample sphere tree.
+ORTHO_HD void min_signed_distance(const ClearanceView& g, int ts, int tt, const Rigid& M, int dir,
+                                  Hit* hit) {
+  const int snode0 = g.tooth_i[ts * TI_STRIDE + TI_SNODE];
+  const int samp0 = g.tooth_i[ts * TI_STRIDE + TI_SAMP];
+  const float err = g.tooth_f[tt * TF_STRIDE + TF_ERR];
+  int stack[64];
+  float slb[64];
+  int sp = 0;
+  float interp;
+  bool in_box;
+  {
+    const float* s = g.snode + 4 * snode0;
+    float lb = grid_lower_bound(g, tt, apply(M, load3(s)), &interp, &in_box) - s[3];
+    if (lb < hit->best) { stack[0] = 0; slb[0] = lb; sp = 1; }
+  }
+  while (sp > 0) {
+    --sp;
+    if (slb[sp] >= hit->best) continue;
+    const int n = snode0 + stack[sp];
+    const int c0 = g.snode_child[2 * n], c1 = g.snode_child[2 * n + 1];
+    if (c1 < 0) {  // leaf: samples [c0, c0 - c1)
+      for (int i = c0; i < c0 - c1; ++i) {
+        V3 ps = load3(g.samples + 3 * (long long)(samp0 + i));
+        V3 p = apply(M, ps);
+        float lb = grid_lower_bound(g, tt, p, &interp, &in_box);
+        if (lb >= hit->best) continue;
+        // sd(p) < best needs |sd| < best (outside) or p inside with |sd| <= err - interp.
+        float r = hit->best;
+        if (in_box) r = ofmax(r, err - interp);
+        if (!(r > 0.f)) continue;
+        float r2 = (r == ortho_inf()) ? r : (r + 1e-6f) * (r + 1e-6f);
+        Closest c = closest_on_tooth(g, tt, p, r2);
+        if (c.tri < 0) continue;
+        const float* tr = g.tris + (long long)c.tri * TRI_STRIDE;
+        float d = sqrtf(c.d2);
+        float sd = dot(p - c.point, feature_normal(tr, c.feature)) < 0.f ? -d : d;
+        if (sd < hit->best) { hit->best = sd; hit->dir = dir; hit->sample = ps; hit->closest = c.point; }
+      }
+      continue;
+    }
+    const float* s0 = g.snode + 4 * (snode0 + c0);
+    const float* s1 = g.snode + 4 * (snode0 + c1);
+    float l0 = grid_lower_bound(g, tt, apply(M, load3(s0)), &interp, &in_box) - s0[3];
+    float l1 = grid_lower_bound(g, tt, apply(M, load3(s1)), &interp, &in_box) - s1[3];
+    int near = c0, far = c1;
+    float ln = l0, lf = l1;
+    if (l1 < l0) { near = c1; far = c0; ln = l1; lf = l0; }
+    if (lf < hit->best && sp < 63) { stack[sp] = far; slb[sp] = lf; ++sp; }
+    if (ln < hit->best && sp < 63) { stack[sp] = near; slb[sp] = ln; ++sp; }
+  }
+}
+
+// One (schedule, stage, pair) evaluation. pose_bs points at the T poses (4x4) of that stage.
+ORTHO_HD void clearance_task(const ClearanceView& g, const float* pose_bs, int ia, int ib,
+                             float max_distance, float* out_c, float* out_wa, float* out_wb) {
+  Rigid Ta = load_rigid(pose_bs + 16 * ia), Tb = load_rigid(pose_bs + 16 * ib);
+  Hit hit;
+  hit.best = max_distance; hit.dir = -1; hit.sample = v3(0.f, 0.f, 0.f); hit.closest = hit.sample;
+  min_signed_distance(g, ia, ib, compose(inverse_rigid(Tb), Ta), 0, &hit);
+  min_signed_distance(g, ib, ia, compose(inverse_rigid(Ta), Tb), 1, &hit);
+  if (hit.dir < 0) {
+    *out_c = ortho_inf();
+    float nan = ortho_nan();
+    store3(out_wa, v3(nan, nan, nan));
+    store3(out_wb, v3(nan, nan, nan));
+    return;
+  }
+  *out_c = hit.best;
+  if (hit.dir == 0) {
+    store3(out_wa, apply(Ta, hit.sample));
+    store3(out_wb, apply(Tb, hit.closest));
+  } else {
+    store3(out_wb, apply(Tb, hit.sample));
+    store3(out_wa, apply(Ta, hit.closest));
+  }
+}
+
+}  // namespace orthoplan

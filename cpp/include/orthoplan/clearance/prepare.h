@@ -1,0 +1,48 @@
+// Host-only preparation of a case's per-tooth clearance structures (see clearance.h for layout).
+#pragma once
+#include <vector>
+
+#include "orthoplan/clearance/clearance.h"
+#include "orthoplan/common/vec.h"
+
+namespace orthoplan {
+
+// Per-tooth statistics returned for diagnostics (docs/kernels.md).
+enum ToothStat { ST_VERTS = 0, ST_FACES, ST_DEGENERATE, ST_BOUNDARY_EDGES, ST_CAPS,
+                 ST_MISORIENTED_EDGES, ST_NONMANIFOLD_EDGES, ST_SAMPLES, ST_GRID_NODES, ST_STRIDE };
+
+struct PreparedCase {
+  int teeth = 0;
+  std::vector<int> tooth_i, node_child, snode_child, stats;
+  std::vector<float> tooth_f, tris, node_box, samples, snode, grid;
+  ClearanceView view() const {
+    return ClearanceView{tooth_i.data(), tooth_f.data(), tris.data(), node_box.data(),
+                         node_child.data(), samples.data(), snode.data(), snode_child.data(),
+                         grid.data()};
+  }
+};
+
+// A crown closed by gingival caps, outward-oriented, with pseudo-normal triangle records.
+struct ClosedCrown {
+  std::vector<V3> verts;
+  std::vector<int> faces;  // 3 per face; real faces first, then cap faces
+  int real_faces = 0;
+  int stats[ST_STRIDE] = {0};
+};
+
+ClosedCrown close_crown(const float* verts, int nv, const int* faces, int nf);
+void triangle_records(const ClosedCrown& c, std::vector<float>& out);  // TRI_STRIDE per face
+std::vector<V3> surface_samples(const ClosedCrown& c, float spacing);
+
+// Balanced median-split tree over points; node child = (left, right) or (first, -count) at leaves.
+struct TreeTopo {
+  std::vector<int> perm, child, first, count;
+  int depth = 0;
+};
+TreeTopo build_median_tree(const std::vector<V3>& centroids, int leaf_size);
+
+// verts [sum V, 3], faces [sum F, 3] with per-tooth lengths; throws std::invalid_argument.
+PreparedCase prepare_case(const float* verts, const int* vert_len, const int* faces,
+                          const int* face_len, int teeth, float sample_spacing, float grid_spacing);
+
+}  // namespace orthoplan

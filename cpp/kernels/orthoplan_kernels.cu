@@ -1,0 +1,44 @@
+// extern "C" CUDA entry points, compiled by nvcc (the CUDA extension) and by NVRTC (CuPy backend).
+#include "orthoplan/clearance/clearance_impl.h"
+#include "orthoplan/staging/staging_impl.h"
+
+// steps [B, T], n_stages [B] (zeroed by the caller): one thread per (schedule, tooth).
+extern "C" __global__ void ortho_staging_steps(const float* motion, const int* start,
+                                               const float* rate, int B, int T, int* steps,
+                                               int* n_stages) {
+  const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= (long long)B * T) return;
+  const int t = (int)(i % T);
+  const int k = orthoplan::stage_steps(motion[t * orthoplan::MOTION_STRIDE + orthoplan::MO_RATIO], rate[i]);
+  steps[i] = k;
+  if (k > 0) atomicMax(n_stages + i / T, start[i] + k);
+}
+
+// poses [B, S1, T, 4, 4]: one thread per (schedule, stage, tooth).
+extern "C" __global__ void ortho_staging_poses(const float* motion, const int* start,
+                                               const int* steps, int B, int S1, int T,
+                                               float* poses) {
+  const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= (long long)B * S1 * T) return;
+  const int t = (int)(i % T);
+  const long long b = i / ((long long)S1 * T);
+  const int s = (int)((i / T) % S1);
+  orthoplan::stage_pose(motion + t * orthoplan::MOTION_STRIDE, start[b * T + t], steps[b * T + t], s, poses + i * 16);
+}
+
+// One thread per (schedule, stage, pair); outputs laid out [B, S, P] (witnesses x3).
+extern "C" __global__ void ortho_clearance(const int* tooth_i, const float* tooth_f,
+                                           const float* tris, const float* node_box,
+                                           const int* node_child, const float* samples,
+                                           const float* snode, const int* snode_child,
+                                           const float* grid, const float* poses, int B, int S,
+                                           int T, const int* pairs, int P, float max_distance,
+                                           float* clearance, float* witness_a, float* witness_b) {
+  const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= (long long)B * S * P) return;
+  const orthoplan::ClearanceView g{tooth_i, tooth_f, tris, node_box, node_child,
+                                   samples, snode, snode_child, grid};
+  const int p = (int)(i % P);
+  orthoplan::clearance_task(g, poses + (i / P) * T * 16, pairs[2 * p], pairs[2 * p + 1],
+                            max_distance, clearance + i, witness_a + 3 * i, witness_b + 3 * i);
+}

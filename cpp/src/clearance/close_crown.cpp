@@ -1,0 +1,135 @@
+// Closes an open crown with fan caps over its boundary loops and builds pseudo-normal records.
+#include <cmath>
+#include <cstdint>
+#include <unordered_map>
+
+#include "orthoplan/clearance/prepare.h"
+
+namespace orthoplan {
+namespace {
+
+uint64_t edge_key(int a, int b) {
+  uint32_t lo = a < b ? a : b, hi = a < b ? b : a;
+  return (uint64_t(lo) << 32) | hi;
+}
+
+struct EdgeUse {
+  int count = 0, a = -1, b = -1, same_dir = 0;
+};
+
+std::unordered_map<uint64_t, EdgeUse> edge_uses(const std::vector<int>& f, int nf) {
+  std::unordered_map<uint64_t, EdgeUse> m;
+  m.reserve(size_t(nf) * 2);
+  for (int i = 0; i < nf; ++i)
+    for (int k = 0; k < 3; ++k) {
+      int a = f[3 * i + k], b = f[3 * i + (k + 1) % 3];
+      EdgeUse& e = m[edge_key(a, b)];
+      if (e.count == 0) { e.a = a; e.b = b; } else if (e.a == a) { ++e.same_dir; }
+      ++e.count;
+    }
+  return m;
+}
+
+double signed_volume(const std::vector<V3>& v, const std::vector<int>& f) {
+  double vol = 0.0;
+  for (size_t i = 0; i + 2 < f.size(); i += 3) {
+    V3 a = v[f[i]], b = v[f[i + 1]], c = v[f[i + 2]];
+    vol += double(dot(a, cross(b, c)));
+  }
+  return vol / 6.0;
+}
+
+// Chains boundary edges (a -> b as they appear in their face) into loops and fans each to its
+// centroid with faces (b, a, c), which keeps the orientation consistent with the crown.
+void cap_boundary(ClosedCrown& c, const std::unordered_map<uint64_t, EdgeUse>& uses) {
+  std::unordered_multimap<int, int> next;
+  for (const auto& kv : uses)
+    if (kv.second.count == 1) next.emplace(kv.second.a, kv.second.b);
+  c.stats[ST_BOUNDARY_EDGES] = int(next.size());
+  while (!next.empty()) {
+    auto it = next.begin();
+    const int start = it->first;
+    std::vector<int> loop{start};
+    int cur = it->second;
+    next.erase(it);
+    while (cur != start) {
+      loop.push_back(cur);
+      auto nx = next.find(cur);
+      if (nx == next.end()) break;  // open chain (non-manifold boundary): the fan still closes it
+      cur = nx->second;
+      next.erase(nx);
+    }
+    if (loop.size() < 3) continue;
+    V3 centre{0.f, 0.f, 0.f};
+    for (int v : loop) centre = centre + c.verts[v];
+    centre = centre * (1.f / float(loop.size()));
+    const int ci = int(c.verts.size());
+    c.verts.push_back(centre);
+    const size_t closed = (cur == start) ? loop.size() : loop.size() - 1;
+    for (size_t k = 0; k < closed; ++k) {
+      int a = loop[k], b = loop[(k + 1) % loop.size()];
+      c.faces.insert(c.faces.end(), {b, a, ci});
+    }
+    ++c.stats[ST_CAPS];
+  }
+}
+
+}  // namespace
+
+ClosedCrown close_crown(const float* verts, int nv, const int* faces, int nf) {
+  ClosedCrown c;
+  c.verts.reserve(size_t(nv) + 16);
+  for (int i = 0; i < nv; ++i) c.verts.push_back(load3(verts + 3 * i));
+  for (int i = 0; i < nf; ++i) {
+    int a = faces[3 * i], b = faces[3 * i + 1], d = faces[3 * i + 2];
+    V3 n = cross(c.verts[b] - c.verts[a], c.verts[d] - c.verts[a]);
+    if (a == b || b == d || a == d || norm2(n) <= 1e-20f) { ++c.stats[ST_DEGENERATE]; continue; }
+    c.faces.insert(c.faces.end(), {a, b, d});
+  }
+  c.real_faces = int(c.faces.size() / 3);
+  c.stats[ST_VERTS] = nv;
+  c.stats[ST_FACES] = c.real_faces;
+  auto uses = edge_uses(c.faces, c.real_faces);
+  for (const auto& kv : uses) {
+    c.stats[ST_MISORIENTED_EDGES] += kv.second.same_dir;
+    if (kv.second.count > 2) ++c.stats[ST_NONMANIFOLD_EDGES];
+  }
+  cap_boundary(c, uses);
+  if (signed_volume(c.verts, c.faces) < 0.0)  // scans may come inward-facing: make normals outward
+    for (size_t i = 0; i < c.faces.size(); i += 3) std::swap(c.faces[i + 1], c.faces[i + 2]);
+  return c;
+}
+
+void triangle_records(const ClosedCrown& c, std::vector<float>& out) {
+  const int nf = int(c.faces.size() / 3);
+  std::vector<V3> fnorm(nf), vnorm(c.verts.size(), V3{0.f, 0.f, 0.f});
+  std::unordered_map<uint64_t, V3> enorm;
+  enorm.reserve(size_t(nf) * 2);
+  for (int i = 0; i < nf; ++i) {
+    const int* f = &c.faces[3 * i];
+    V3 n = cross(c.verts[f[1]] - c.verts[f[0]], c.verts[f[2]] - c.verts[f[0]]);
+    fnorm[i] = n * (1.f / norm(n));
+    for (int k = 0; k < 3; ++k) {
+      V3 e1 = c.verts[f[(k + 1) % 3]] - c.verts[f[k]], e2 = c.verts[f[(k + 2) % 3]] - c.verts[f[k]];
+      float cosang = dot(e1, e2) / (norm(e1) * norm(e2));
+      float ang = std::acos(std::fmax(-1.f, std::fmin(1.f, cosang)));
+      vnorm[f[k]] = vnorm[f[k]] + fnorm[i] * ang;
+      V3& en = enorm[edge_key(f[k], f[(k + 1) % 3])];
+      en = en + fnorm[i];
+    }
+  }
+  auto unit = [](V3 a) { float l = norm(a); return l > 0.f ? a * (1.f / l) : a; };
+  out.resize(size_t(nf) * TRI_STRIDE);
+  for (int i = 0; i < nf; ++i) {
+    const int* f = &c.faces[3 * i];
+    float* r = &out[size_t(i) * TRI_STRIDE];
+    for (int k = 0; k < 3; ++k) {
+      store3(r + TR_V + 3 * k, c.verts[f[k]]);
+      store3(r + TR_NE + 3 * k, unit(enorm[edge_key(f[k], f[(k + 1) % 3])]));
+      store3(r + TR_NV + 3 * k, unit(vnorm[f[k]]));
+    }
+    store3(r + TR_NF, fnorm[i]);
+  }
+}
+
+}  // namespace orthoplan

@@ -1,0 +1,171 @@
+// Builds a case's packed clearance structures: closed crowns, BVHs, sample trees and SDF grids.
+#include "orthoplan/clearance/prepare.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "orthoplan/clearance/clearance_impl.h"
+
+namespace orthoplan {
+namespace {
+
+constexpr int kTriLeaf = 4;
+constexpr int kSampleLeaf = 16;
+constexpr long long kMaxGridNodes = 16LL << 20;  // per tooth: 64 MiB of float32
+
+struct ToothBuild {
+  std::vector<float> tris, node_box, samples, snode;
+  std::vector<int> node_child, snode_child;
+  V3 lo, hi;
+  int stats[ST_STRIDE];
+};
+
+ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spacing, int tooth) {
+  ClosedCrown c = close_crown(v, nv, f, nf);
+  if (c.real_faces == 0)
+    throw std::invalid_argument("meshes: tooth " + std::to_string(tooth) +
+                                " has no non-degenerate triangle");
+  ToothBuild tb;
+  std::copy(c.stats, c.stats + ST_STRIDE, tb.stats);
+  std::vector<float> recs;
+  triangle_records(c, recs);
+  const int ntri = int(c.faces.size() / 3);
+  std::vector<V3> cen(ntri);
+  for (int i = 0; i < ntri; ++i) {
+    const float* r = &recs[size_t(i) * TRI_STRIDE];
+    cen[i] = (load3(r) + load3(r + 3) + load3(r + 6)) * (1.f / 3.f);
+  }
+  TreeTopo bt = build_median_tree(cen, kTriLeaf);
+  if (bt.depth > 60) throw std::invalid_argument("meshes: triangle tree too deep");
+  tb.tris.resize(recs.size());
+  for (int i = 0; i < ntri; ++i)
+    std::copy_n(&recs[size_t(bt.perm[i]) * TRI_STRIDE], TRI_STRIDE, &tb.tris[size_t(i) * TRI_STRIDE]);
+  tb.node_child = bt.child;
+  const int nn = int(bt.first.size());
+  tb.node_box.resize(size_t(nn) * 6);
+  for (int n = 0; n < nn; ++n) {
+    float* b = &tb.node_box[size_t(n) * 6];
+    b[0] = b[1] = b[2] = ORTHO_FLT_MAX;
+    b[3] = b[4] = b[5] = -ORTHO_FLT_MAX;
+    for (int i = bt.first[n]; i < bt.first[n] + bt.count[n]; ++i)
+      for (int k = 0; k < 9; ++k) {
+        float x = tb.tris[size_t(i) * TRI_STRIDE + k];
+        b[k % 3] = std::min(b[k % 3], x);
+        b[3 + k % 3] = std::max(b[3 + k % 3], x);
+      }
+  }
+  tb.lo = load3(&tb.node_box[0]);
+  tb.hi = load3(&tb.node_box[3]);
+  std::vector<V3> samp = surface_samples(c, spacing);
+  TreeTopo st = build_median_tree(samp, kSampleLeaf);
+  if (st.depth > 60) throw std::invalid_argument("meshes: sample tree too deep");
+  tb.samples.resize(samp.size() * 3);
+  for (size_t i = 0; i < samp.size(); ++i) store3(&tb.samples[3 * i], samp[st.perm[i]]);
+  tb.snode_child = st.child;
+  tb.snode.resize(st.first.size() * 4);
+  for (size_t n = 0; n < st.first.size(); ++n) {
+    V3 mn = load3(&tb.samples[3 * size_t(st.first[n])]), mx = mn;
+    for (int i = st.first[n]; i < st.first[n] + st.count[n]; ++i) {
+      V3 p = load3(&tb.samples[3 * size_t(i)]);
+      mn = V3{std::min(mn.x, p.x), std::min(mn.y, p.y), std::min(mn.z, p.z)};
+      mx = V3{std::max(mx.x, p.x), std::max(mx.y, p.y), std::max(mx.z, p.z)};
+    }
+    V3 centre = (mn + mx) * 0.5f;
+    float r = 0.f;
+    for (int i = st.first[n]; i < st.first[n] + st.count[n]; ++i)
+      r = std::max(r, norm(load3(&tb.samples[3 * size_t(i)]) - centre));
+    store3(&tb.snode[4 * n], centre);
+    tb.snode[4 * n + 3] = r * (1.f + 1e-6f) + 1e-6f;  // cover float rounding of the centre
+  }
+  tb.stats[ST_SAMPLES] = int(samp.size());
+  return tb;
+}
+
+template <typename T>
+int append(std::vector<T>& dst, const std::vector<T>& src, int stride) {
+  int off = int(dst.size() / stride);
+  dst.insert(dst.end(), src.begin(), src.end());
+  return off;
+}
+
+}  // namespace
+
+PreparedCase prepare_case(const float* verts, const int* vert_len, const int* faces,
+                          const int* face_len, int teeth, float sample_spacing, float grid_spacing) {
+  std::vector<ToothBuild> tb(teeth);
+  std::vector<long long> voff(teeth + 1, 0), foff(teeth + 1, 0);
+  for (int t = 0; t < teeth; ++t) {
+    voff[t + 1] = voff[t] + vert_len[t];
+    foff[t + 1] = foff[t] + face_len[t];
+  }
+  std::string error;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int t = 0; t < teeth; ++t) {
+    try {
+      tb[t] = build_tooth(verts + 3 * voff[t], vert_len[t], faces + 3 * foff[t], face_len[t],
+                          sample_spacing, t);
+    } catch (const std::exception& e) {
+#pragma omp critical
+      error = e.what();
+    }
+  }
+  if (!error.empty()) throw std::invalid_argument(error);
+
+  PreparedCase pc;
+  pc.teeth = teeth;
+  pc.tooth_i.resize(size_t(teeth) * TI_STRIDE);
+  pc.tooth_f.resize(size_t(teeth) * TF_STRIDE);
+  pc.stats.resize(size_t(teeth) * ST_STRIDE);
+  std::vector<long long> goff(teeth + 1, 0);
+  for (int t = 0; t < teeth; ++t) {
+    int* ti = &pc.tooth_i[size_t(t) * TI_STRIDE];
+    float* tf = &pc.tooth_f[size_t(t) * TF_STRIDE];
+    ti[TI_TRI] = append(pc.tris, tb[t].tris, TRI_STRIDE);
+    ti[TI_NODE] = append(pc.node_box, tb[t].node_box, 6);
+    append(pc.node_child, tb[t].node_child, 2);
+    ti[TI_SAMP] = append(pc.samples, tb[t].samples, 3);
+    ti[TI_SNODE] = append(pc.snode, tb[t].snode, 4);
+    append(pc.snode_child, tb[t].snode_child, 2);
+    const float h = grid_spacing, margin = 2.f * grid_spacing;
+    V3 ext = tb[t].hi - tb[t].lo;
+    long long n[3] = {(long long)std::ceil(ext.x / h + 4.f) + 1, (long long)std::ceil(ext.y / h + 4.f) + 1,
+                      (long long)std::ceil(ext.z / h + 4.f) + 1};
+    if (n[0] * n[1] * n[2] > kMaxGridNodes)
+      throw std::invalid_argument("grid_spacing: " + std::to_string(h) + " mm gives " +
+                                  std::to_string(n[0] * n[1] * n[2]) + " grid nodes for tooth " +
+                                  std::to_string(t) + " (limit " + std::to_string(kMaxGridNodes) +
+                                  "): use a coarser spacing");
+    ti[TI_NX] = int(n[0]); ti[TI_NY] = int(n[1]); ti[TI_NZ] = int(n[2]);
+    ti[TI_GRID] = int(goff[t]);
+    goff[t + 1] = goff[t] + n[0] * n[1] * n[2];
+    tf[TF_OX] = tb[t].lo.x - margin; tf[TF_OY] = tb[t].lo.y - margin; tf[TF_OZ] = tb[t].lo.z - margin;
+    tf[TF_H] = h;
+    tf[TF_MARGIN] = margin;
+    // Trilinear interpolation of a 1-Lipschitz function errs by at most sqrt(3)/2 h; pad for rounding.
+    tf[TF_ERR] = 0.8660254f * h * 1.0001f + 1e-5f;
+    std::copy(tb[t].stats, tb[t].stats + ST_STRIDE, &pc.stats[size_t(t) * ST_STRIDE]);
+    pc.stats[size_t(t) * ST_STRIDE + ST_GRID_NODES] = int(n[0] * n[1] * n[2]);
+  }
+  if (goff[teeth] > (1LL << 31) - 1) throw std::invalid_argument("meshes: case too large for grids");
+  pc.grid.resize(size_t(goff[teeth]));
+  const ClearanceView view = pc.view();
+  for (int t = 0; t < teeth; ++t) {
+    const int* ti = &pc.tooth_i[size_t(t) * TI_STRIDE];
+    const float* tf = &pc.tooth_f[size_t(t) * TF_STRIDE];
+    const long long nx = ti[TI_NX], ny = ti[TI_NY], total = goff[t + 1] - goff[t];
+#pragma omp parallel for schedule(dynamic, 256)
+    for (long long i = 0; i < total; ++i) {
+      V3 p{tf[TF_OX] + tf[TF_H] * float(i % nx), tf[TF_OY] + tf[TF_H] * float((i / nx) % ny),
+           tf[TF_OZ] + tf[TF_H] * float(i / (nx * ny))};
+      Closest c = closest_on_tooth(view, t, p, ortho_inf());
+      const float* tr = view.tris + size_t(c.tri) * TRI_STRIDE;
+      float d = std::sqrt(c.d2);
+      pc.grid[size_t(goff[t] + i)] = dot(p - c.point, feature_normal(tr, c.feature)) < 0.f ? -d : d;
+    }
+  }
+  return pc;
+}
+
+}  // namespace orthoplan

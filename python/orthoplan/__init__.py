@@ -1,0 +1,1 @@
+"""orthoplan: clear-aligner treatment planning backend."""
