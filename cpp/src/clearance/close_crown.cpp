@@ -8,6 +8,7 @@
 namespace orthoplan {
 namespace {
 
+
 uint64_t edge_key(int a, int b) {
   uint32_t lo = a < b ? a : b, hi = a < b ? b : a;
   return (uint64_t(lo) << 32) | hi;
@@ -39,36 +40,60 @@ double signed_volume(const std::vector<V3>& v, const std::vector<int>& f) {
   return vol / 6.0;
 }
 
-// Chains boundary edges (a -> b as they appear in their face) into loops and fans each to its
-// centroid with faces (b, a, c), which keeps the orientation consistent with the crown.
-void cap_boundary(ClosedCrown& c, const std::unordered_map<uint64_t, EdgeUse>& uses) {
+// Chains boundary edges (a -> b as they appear in their face) into loops. With a consistent
+// orientation every boundary vertex has as many outgoing as incoming edges, so walks close.
+std::vector<std::vector<int>> boundary_loops(ClosedCrown& c,
+                                             const std::unordered_map<uint64_t, EdgeUse>& uses) {
   std::unordered_multimap<int, int> next;
   for (const auto& kv : uses)
     if (kv.second.count == 1) next.emplace(kv.second.a, kv.second.b);
   c.stats[ST_BOUNDARY_EDGES] = int(next.size());
+  std::vector<std::vector<int>> loops;
   while (!next.empty()) {
     auto it = next.begin();
-    const int start = it->first;
-    std::vector<int> loop{start};
+    std::vector<int> loop{it->first};
     int cur = it->second;
     next.erase(it);
-    while (cur != start) {
+    while (cur != loop[0]) {
       loop.push_back(cur);
       auto nx = next.find(cur);
-      if (nx == next.end()) break;  // open chain (non-manifold boundary): the fan still closes it
+      if (nx == next.end()) break;  // only with inconsistent orientation: the fan still closes it
       cur = nx->second;
       next.erase(nx);
     }
-    if (loop.size() < 3) continue;
+    if (loop.size() >= 3) loops.push_back(std::move(loop));
+  }
+  return loops;
+}
+
+// Closes every loop with a fan of faces (b, a, apex), which keeps the crown's orientation. The
+// largest loop (the gingival margin) gets a cone whose apex lies beyond the margin, half a crown
+// size along the crown-centre -> margin-centre direction: seen from there the scalloped margin
+// is a simple curve, so the cone never folds through the crown (a flat fan over the margin can,
+// and then pseudo-normal signs go wrong). Small loops (holes) are nearly flat: fan at the centroid.
+void cap_boundary(ClosedCrown& c, const std::unordered_map<uint64_t, EdgeUse>& uses) {
+  std::vector<std::vector<int>> loops = boundary_loops(c, uses);
+  size_t largest = 0;
+  for (size_t i = 1; i < loops.size(); ++i)
+    if (loops[i].size() > loops[largest].size()) largest = i;
+  V3 lo = c.verts[c.faces[0]], hi = lo, crown{0.f, 0.f, 0.f};
+  for (int v : c.faces) {
+    lo = V3{std::fmin(lo.x, c.verts[v].x), std::fmin(lo.y, c.verts[v].y), std::fmin(lo.z, c.verts[v].z)};
+    hi = V3{std::fmax(hi.x, c.verts[v].x), std::fmax(hi.y, c.verts[v].y), std::fmax(hi.z, c.verts[v].z)};
+    crown = crown + c.verts[v] * (1.f / float(c.faces.size()));
+  }
+  for (size_t i = 0; i < loops.size(); ++i) {
+    const std::vector<int>& loop = loops[i];
     V3 centre{0.f, 0.f, 0.f};
-    for (int v : loop) centre = centre + c.verts[v];
-    centre = centre * (1.f / float(loop.size()));
-    const int ci = int(c.verts.size());
-    c.verts.push_back(centre);
-    const size_t closed = (cur == start) ? loop.size() : loop.size() - 1;
-    for (size_t k = 0; k < closed; ++k) {
-      int a = loop[k], b = loop[(k + 1) % loop.size()];
-      c.faces.insert(c.faces.end(), {b, a, ci});
+    for (int v : loop) centre = centre + c.verts[v] * (1.f / float(loop.size()));
+    V3 apex = centre;
+    V3 dir = centre - crown;
+    if (i == largest && norm(dir) > 1e-6f) apex = centre + dir * (0.5f * norm(hi - lo) / norm(dir));
+    const int ai = int(c.verts.size());
+    c.verts.push_back(apex);
+    for (size_t k = 0; k < loop.size(); ++k) {
+      const int a = loop[k], b = loop[(k + 1) % loop.size()];
+      c.faces.insert(c.faces.end(), {b, a, ai});
     }
     ++c.stats[ST_CAPS];
   }

@@ -107,8 +107,9 @@ def step_ratios(problem: StagingProblem, trans: np.ndarray, rotvec: np.ndarray) 
         np.abs(trans[:, 0]) / lim[:, 0], np.abs(trans[:, 1]) / lim[:, 1], vertical,
         np.abs(np.degrees(rotvec[:, 2])) / lim[:, 4], np.abs(np.degrees(rotvec[:, 1])) / lim[:, 5],
         np.abs(np.degrees(rotvec[:, 0])) / lim[:, 6],
-    ], axis=1)
-    return ratios.max(axis=1)
+    ], axis=1).max(axis=1)
+    # A tooth whose target equals its start reads ~1e-15 after the matrix round trip: not a move.
+    return np.where(ratios < 1e-6, 0.0, ratios)
 
 
 def motion_records(problem: StagingProblem) -> np.ndarray:

@@ -1,0 +1,141 @@
+"""Clearance: every backend against the brute-force reference; witnesses; exact peers; real scans."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from orthoplan import kernels as K
+from tests.kernels.conftest import open_blob
+from tests.scans import arch_teeth, neighbour_pairs, separation_poses
+
+ATOL = 1e-4  # mm: float32 kernels vs float64 reference
+
+
+def blob_case(seed: int, teeth: int = 3, stages: int = 4, schedules: int = 2):
+    rng = np.random.default_rng(seed)
+    meshes = [open_blob(rng) for _ in range(teeth)]
+    poses = np.tile(np.eye(4), (schedules, stages, teeth, 1, 1))
+    from scipy.spatial.transform import Rotation
+
+    for t in range(teeth):  # a row of blobs ~3.4-4.6 mm apart, jittered: contacts and overlaps
+        poses[:, :, t, :3, :3] = Rotation.from_rotvec(rng.normal(size=(schedules, stages, 3)) * 0.3).as_matrix()
+        poses[:, :, t, 0, 3] = 4.0 * t + rng.uniform(-0.6, 0.6, (schedules, stages))
+    pairs = np.array([[t, t + 1] for t in range(teeth - 1)] + [[0, teeth - 1]], np.int32)
+    return K.prepare_case(meshes), poses, pairs
+
+
+def assert_witnesses_consistent(res, prep, poses, pairs):
+    """|witness_a - witness_b| equals |clearance| and each witness lies on its own tooth's surface."""
+    from orthoplan.kernels.reference import pseudo_normals, signed_distances
+
+    fin = np.isfinite(res.clearance)
+    gap = np.linalg.norm(res.witness_a - res.witness_b, axis=-1)
+    np.testing.assert_allclose(gap[fin], np.abs(res.clearance[fin]), atol=2 * ATOL)
+    assert np.isnan(res.witness_a[~fin]).all() and np.isnan(res.witness_b[~fin]).all()
+    for b, s, p in zip(*np.nonzero(fin)):
+        for tooth, w in ((pairs[p, 0], res.witness_a[b, s, p]), (pairs[p, 1], res.witness_b[b, s, p])):
+            pose = poses[b, s, tooth]
+            local = np.linalg.solve(pose, np.append(w, 1.0))[:3]
+            tris = prep.closed_mesh(tooth).astype(np.float64)
+            sd, _ = signed_distances(local[None], tris, pseudo_normals(tris))
+            assert abs(sd[0]) < 5 * ATOL
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_matches_reference_on_random_blobs(backend, seed):
+    prep, poses, pairs = blob_case(seed)
+    got = K.clearance(prep, poses, pairs, max_distance=1.5, backend=backend)
+    ref = K.clearance(prep, poses, pairs, max_distance=1.5, backend="numpy")
+    assert np.isfinite(ref.clearance).any() and (ref.clearance < 0).any() and (ref.clearance > 0).any()
+    np.testing.assert_allclose(got.clearance, ref.clearance, atol=ATOL, rtol=0)
+    assert_witnesses_consistent(got, prep, poses, pairs)
+
+
+def test_unbounded_max_distance_finds_far_pairs(backend):
+    prep, poses, pairs = blob_case(3, teeth=2, stages=2, schedules=1)
+    poses[..., 1, 0, 3] += 20.0  # 20 mm further apart
+    got = K.clearance(prep, poses, pairs, max_distance=np.inf, backend=backend)
+    ref = K.clearance(prep, poses, pairs, max_distance=np.inf, backend="numpy")
+    assert (ref.clearance > 15).all()
+    np.testing.assert_allclose(got.clearance, ref.clearance, atol=ATOL)
+    near = K.clearance(prep, poses, pairs, max_distance=2.0, backend=backend)
+    assert np.isposinf(near.clearance).all()
+
+
+def test_results_do_not_depend_on_culling_grid(backend):
+    rng = np.random.default_rng(5)
+    meshes = [open_blob(rng), open_blob(rng)]
+    poses = np.tile(np.eye(4), (1, 6, 2, 1, 1))
+    poses[0, :, 1, 0, 3] = np.linspace(3.0, 5.0, 6)
+    coarse = K.clearance(K.prepare_case(meshes, grid_spacing=1.5), poses, [[0, 1]], backend=backend)
+    fine = K.clearance(K.prepare_case(meshes, grid_spacing=0.2), poses, [[0, 1]], backend=backend)
+    np.testing.assert_allclose(coarse.clearance, fine.clearance, atol=1e-6)
+
+
+def test_closed_crowns_are_watertight_and_outward(backend):
+    rng = np.random.default_rng(6)
+    prep = K.prepare_case([open_blob(rng), open_blob(rng)])
+    assert (prep.stats["caps"] >= 1).all() and (prep.stats["boundary_edges"] > 0).all()
+    for t in range(prep.teeth):
+        tris = prep.closed_mesh(t).astype(np.float64)
+        pts, inv = np.unique(tris.reshape(-1, 3), axis=0, return_inverse=True)
+        faces = inv.reshape(-1, 3)
+        edges = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
+        _, counts = np.unique(edges, axis=0, return_counts=True)
+        assert (counts == 2).all()
+        volume = np.einsum("ij,ij->i", tris[:, 0], np.cross(tris[:, 1], tris[:, 2])).sum() / 6
+        assert volume > 0
+        # samples cover the surface: every vertex of the open crown is a sample
+        assert len(prep.samples(t)) >= prep.stats["verts"][t]
+
+
+def test_exact_distance_against_python_fcl_on_separated_blobs():
+    fcl = pytest.importorskip("fcl", reason="python-fcl (extra 'test') is the exact mesh-mesh peer")
+    rng = np.random.default_rng(7)
+    meshes = [open_blob(rng, subdivisions=3), open_blob(rng, subdivisions=3)]
+    prep = K.prepare_case(meshes, sample_spacing=0.1)
+    offsets = np.linspace(4.05, 5.0, 8)
+    poses = np.tile(np.eye(4), (1, len(offsets), 2, 1, 1))
+    poses[0, :, 1, 0, 3] = offsets
+    ours = K.clearance(prep, poses, [[0, 1]], backend="cpu").clearance.ravel()
+    def model(t):
+        tris = prep.closed_mesh(t).astype(np.float64)
+        m = fcl.BVHModel()
+        m.beginModel(len(tris) * 3, len(tris))
+        m.addSubModel(tris.reshape(-1, 3), np.arange(len(tris) * 3).reshape(-1, 3))
+        m.endModel()
+        return m
+    a, b = model(0), model(1)
+    for s, off in enumerate(offsets):
+        if not np.isfinite(ours[s]) or ours[s] <= 0:
+            continue
+        req, res = fcl.DistanceRequest(), fcl.DistanceResult()
+        exact = fcl.distance(fcl.CollisionObject(a, fcl.Transform()),
+                             fcl.CollisionObject(b, fcl.Transform(np.eye(3), [off, 0, 0])), req, res)
+        # vertex-sampled distance bounds the exact one from above, within the sampling error
+        assert exact - 1e-4 <= ours[s] <= exact + 0.02
+
+
+def test_real_arch_neighbours_match_reference(backend):
+    teeth = arch_teeth("P3", "upper")[:5]
+    prep = K.prepare_case(list(teeth))
+    pairs = neighbour_pairs(5)[::2]  # (0,1), (2,3): no moved tooth is shared
+    poses = separation_poses(teeth, pairs, np.array([-0.6, -0.2, 0.0, 0.3, 0.8]))
+    got = K.clearance(prep, poses, pairs, backend=backend)
+    ref = K.clearance(prep, poses, pairs, backend="numpy")
+    np.testing.assert_allclose(got.clearance, ref.clearance, atol=ATOL)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "open-crown closure: the gingival cap of some decimated segmented crowns folds, so the "
+    "pseudo-normal sign is wrong near the margin and scanned contacts read as deep overlaps "
+    "(issue 2 note: replace with a fold-free closure or winding-number sign)"))
+def test_scanned_neighbours_read_as_contact_on_every_arch():
+    worst = []
+    for patient in ("P1", "P2", "P3", "P4"):
+        for jaw in ("upper", "lower"):
+            prep = K.prepare_case(list(arch_teeth(patient, jaw)))
+            res = K.clearance(prep, np.tile(np.eye(4), (1, 1, 14, 1, 1)), neighbour_pairs(), backend="cpu")
+            worst.append(float(res.clearance.min()))
+    assert min(worst) > -0.05, worst
