@@ -10,8 +10,8 @@ import time
 
 import numpy as np
 import pytest
-
 from orthoplan import kernels as K
+
 from tests.scans import arch_teeth, neighbour_pairs, subdivide
 
 STAGES = 40

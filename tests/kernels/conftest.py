@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from orthoplan.kernels import available_backends
 
 ACCELERATED = ("cuda", "cupy", "cpu")

@@ -8,7 +8,6 @@ import shutil
 
 import numpy as np
 import pytest
-
 from orthoplan import kernels as K
 from orthoplan.kernels import backends
 

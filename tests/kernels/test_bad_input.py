@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from orthoplan import kernels as K
 from orthoplan.kernels import _core
+
 from tests.kernels.conftest import open_blob
 
 LIMITS = np.array([[0.25, 0.25, 0.15, 0.15, 2.0, 2.0, 1.0]])
@@ -40,7 +40,8 @@ def nan_verts(m):
     (lambda m: [(m[0].astype(str), m[1])], r"meshes\[0\].vertices: expected a real numeric"),
     (lambda m: [(np.zeros((0, 3)), np.zeros((0, 3), int))], r"meshes\[0\]: empty mesh"),
     (lambda m: [(np.zeros((4, 3)), np.array([[0, 1, 2], [1, 2, 3]]))], r"meshes\[0\]: degenerate"),
-    (lambda m: [(np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0.]]), np.array([[0, 1, 2]]))], r"meshes\[0\]: degenerate mesh \(flat"),
+    (lambda m: [(np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0.]]), np.array([[0, 1, 2]]))],
+     r"meshes\[0\]: degenerate mesh \(flat"),
     (lambda m: [m[0]], r"meshes\[0\]: expected a \(vertices, faces\) pair"),
 ])
 def test_prepare_rejects(mesh, make, match):
@@ -95,7 +96,8 @@ def test_non_contiguous_inputs_are_accepted_by_the_api_and_refused_by_the_raw_bi
     b = K.clearance(prep, poses, [[0, 1]], backend="cpu")
     np.testing.assert_array_equal(a.clearance, b.clearance)
     with pytest.raises(ValueError, match=r"poses: array must be C-contiguous"):
-        _core.clearance(dict(prep.arrays), np.repeat(poses.astype(np.float32), 2, axis=1)[:, ::2], np.array([[0, 1]], np.int32), 1.0)
+        strided32 = np.repeat(poses.astype(np.float32), 2, axis=1)[:, ::2]
+        _core.clearance(dict(prep.arrays), strided32, np.array([[0, 1]], np.int32), 1.0)
     with pytest.raises(ValueError, match=r"poses: expected dtype float32"):
         _core.clearance(dict(prep.arrays), poses, np.array([[0, 1]], np.int32), 1.0)
     with pytest.raises(ValueError, match=r"pairs: tooth index out of range"):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from orthoplan import kernels as K
+
 from tests.kernels.conftest import open_blob
 from tests.scans import arch_teeth, neighbour_pairs, separation_poses
 
@@ -33,7 +33,7 @@ def assert_witnesses_consistent(res, prep, poses, pairs):
     gap = np.linalg.norm(res.witness_a - res.witness_b, axis=-1)
     np.testing.assert_allclose(gap[fin], np.abs(res.clearance[fin]), atol=2 * ATOL)
     assert np.isnan(res.witness_a[~fin]).all() and np.isnan(res.witness_b[~fin]).all()
-    for b, s, p in zip(*np.nonzero(fin)):
+    for b, s, p in zip(*np.nonzero(fin), strict=False):
         for tooth, w in ((pairs[p, 0], res.witness_a[b, s, p]), (pairs[p, 1], res.witness_b[b, s, p])):
             pose = poses[b, s, tooth]
             local = np.linalg.solve(pose, np.append(w, 1.0))[:3]

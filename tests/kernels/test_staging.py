@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.spatial.transform import Rotation
-
 from orthoplan import kernels as K
+from scipy.spatial.transform import Rotation
 
 LIMITS = np.array([[0.25, 0.25, 0.15, 0.15, 2.0, 2.0, 1.0], [0.2, 0.2, 0.1, 0.15, 1.5, 2.0, 1.0]])
 POSE_ATOL = 2e-4  # float32 kernels vs float64 reference, mm and rotation-matrix entries
@@ -85,7 +84,7 @@ def test_invariants(seed, teeth, schedules, scale):
                 to_go_t, to_go_r = frame_motion(res, problem, b, t, s, res.poses.shape[1] - 1)
                 remaining.append(np.abs(np.concatenate([to_go_t, to_go_r])))
             # monotone progress: no component's remaining movement ever grows
-            for r0, r1 in zip(remaining, remaining[1:]):
+            for r0, r1 in zip(remaining, remaining[1:], strict=False):
                 assert (r1 <= r0 + 1e-3).all()
 
 

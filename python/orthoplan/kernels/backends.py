@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 log = logging.getLogger("orthoplan.kernels")
@@ -70,7 +70,7 @@ def _load(name: str) -> Any:
     raise ValueError(f"backend: unknown backend {name!r}; choose one of {', '.join(ORDER)}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cached(name: str) -> Any:
     return _load(name)
 

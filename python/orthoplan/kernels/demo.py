@@ -49,7 +49,9 @@ def sample_case(teeth: int = 14):
         p0[:3, 3] = pos * 0.9  # crowded start
         initial.append(p0)
         p1 = np.eye(4)
-        p1[:3, :3] = frame[:3, :3] @ np.array([[np.cos(0.05), -np.sin(0.05), 0], [np.sin(0.05), np.cos(0.05), 0], [0, 0, 1]]) @ frame[:3, :3].T
+        c, s = np.cos(0.05), np.sin(0.05)  # ~2.9 degrees about the long axis
+        spin = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+        p1[:3, :3] = frame[:3, :3] @ spin @ frame[:3, :3].T
         p1[:3, 3] = pos
         target.append(p1)
     return meshes, np.array(initial), np.array(target), np.tile(np.eye(4), (teeth, 1, 1))
