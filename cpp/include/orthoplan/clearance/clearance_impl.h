@@ -107,7 +107,7 @@ ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2m
 
 // Lower bound of sd_t(p): trilinear grid value minus its proven error (sqrt(3)/2 h) inside the
 // grid box; outside it, distance to the box plus the margin between box and crown (p is outside).
-// *interp receives the trilinear value inside the box, -inf marker (false in *in_box) outside.
+// *interp receives the trilinear value inside the box (0 outside, with *in_box false).
 ORTHO_HD float grid_lower_bound(const ClearanceView& g, int t, V3 p, float* interp, bool* in_box) {
   const int* ti = g.tooth_i + t * TI_STRIDE;
   const float* tf = g.tooth_f + t * TF_STRIDE;
