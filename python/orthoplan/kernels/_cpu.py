@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from . import _core
+from ._validate import to_caller
 from .clearance import ClearanceQuery, ClearanceResult
 from .staging import StagingProblem, StagingResult, motion_records
-
-
-def to_caller(on_device: bool, *arrays: np.ndarray) -> tuple:
-    """Hand results back on the caller's side: CuPy arrays when the inputs were CuPy."""
-    if not on_device:
-        return arrays
-    import cupy
-
-    return tuple(cupy.asarray(a) for a in arrays)
 
 
 class CpuBackend:

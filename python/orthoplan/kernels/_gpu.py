@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ._cpu import to_caller
+from ._validate import to_caller
 from .clearance import ClearanceQuery, ClearanceResult
 from .prepared import ARRAY_NAMES
 from .staging import StagingProblem, StagingResult, motion_records

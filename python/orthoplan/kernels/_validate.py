@@ -1,4 +1,4 @@
-"""Argument checks shared by every backend: each failure is a ValueError naming the argument."""
+"""Argument checks shared by every backend (each failure a ValueError naming the argument), and result hand-back."""
 
 from __future__ import annotations
 
@@ -66,3 +66,12 @@ def positive_scalar(x: Any, name: str, allow_inf: bool = False) -> float:
     if np.isnan(v) or v <= 0 or (np.isinf(v) and not allow_inf):
         raise ValueError(f"{name}: must be a positive {'number' if allow_inf else 'finite number'}, got {v}")
     return v
+
+
+def to_caller(on_device: bool, *arrays: np.ndarray) -> tuple:
+    """Hand results back on the caller's side: CuPy arrays when the inputs were CuPy."""
+    if not on_device:
+        return arrays
+    import cupy
+
+    return tuple(cupy.asarray(a) for a in arrays)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validate import to_caller
 from .clearance import ClearanceQuery, ClearanceResult
 from .staging import StagingProblem, StagingResult, step_ratios
 
@@ -181,7 +182,5 @@ class ReferenceBackend:
         return stage_reference(problem)
 
     def clearance(self, query: ClearanceQuery, on_device: bool = False) -> ClearanceResult:
-        from ._cpu import to_caller
-
         r = clearance_reference(query)
         return ClearanceResult(*to_caller(on_device, r.clearance, r.witness_a, r.witness_b))
