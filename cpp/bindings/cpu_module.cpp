@@ -57,6 +57,7 @@ py::dict prepare_case(const py::array& verts, const py::array& vert_len, const p
   const py::ssize_t nn = py::ssize_t(pc.node_child.size() / 2);
   d["node_box"] = to_numpy(std::move(pc.node_box), {nn, 6});
   d["node_child"] = to_numpy(std::move(pc.node_child), {nn, 2});
+  d["node_dip"] = to_numpy(std::move(pc.node_dip), {nn, orthoplan::DIP_STRIDE});
   const py::ssize_t ns = py::ssize_t(pc.samples.size() / 3);
   d["samples"] = to_numpy(std::move(pc.samples), {ns, 3});
   const py::ssize_t nsn = py::ssize_t(pc.snode_child.size() / 2);
@@ -76,6 +77,7 @@ orthoplan::ClearanceView view_of(const py::dict& d, int* teeth) {
       checked<float>(d["tris"], "prepared.tris", {-1, orthoplan::TRI_STRIDE}),
       checked<float>(d["node_box"], "prepared.node_box", {-1, 6}),
       checked<int>(d["node_child"], "prepared.node_child", {-1, 2}),
+      checked<float>(d["node_dip"], "prepared.node_dip", {-1, orthoplan::DIP_STRIDE}),
       checked<float>(d["samples"], "prepared.samples", {-1, 3}),
       checked<float>(d["snode"], "prepared.snode", {-1, 4}),
       checked<int>(d["snode_child"], "prepared.snode_child", {-1, 2}),

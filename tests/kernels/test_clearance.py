@@ -27,7 +27,7 @@ def blob_case(seed: int, teeth: int = 3, stages: int = 4, schedules: int = 2):
 
 def assert_witnesses_consistent(res, prep, poses, pairs):
     """|witness_a - witness_b| equals |clearance| and each witness lies on its own tooth's surface."""
-    from orthoplan.kernels.reference import pseudo_normals, signed_distances
+    from orthoplan.kernels.reference import signed_distances
 
     fin = np.isfinite(res.clearance)
     gap = np.linalg.norm(res.witness_a - res.witness_b, axis=-1)
@@ -38,7 +38,7 @@ def assert_witnesses_consistent(res, prep, poses, pairs):
             pose = poses[b, s, tooth]
             local = np.linalg.solve(pose, np.append(w, 1.0))[:3]
             tris = prep.closed_mesh(tooth).astype(np.float64)
-            sd, _ = signed_distances(local[None], tris, pseudo_normals(tris))
+            sd, _ = signed_distances(local[None], tris)
             assert abs(sd[0]) < 5 * ATOL
 
 
@@ -127,15 +127,40 @@ def test_real_arch_neighbours_match_reference(backend):
     np.testing.assert_allclose(got.clearance, ref.clearance, atol=ATOL)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "open-crown closure: the gingival cap of some decimated segmented crowns folds, so the "
-    "pseudo-normal sign is wrong near the margin and scanned contacts read as deep overlaps "
-    "(issue 2 note: replace with a fold-free closure or winding-number sign)"))
+def test_whole_real_arch_matches_reference_at_scan_and_moved(backend):
+    """P1 upper: crowns whose caps fold through the crown (pseudo-normal signs fail there); the
+    winding-number sign must agree with the exact reference on every neighbour pair."""
+    teeth = arch_teeth("P1", "upper")
+    prep = K.prepare_case(list(teeth), sample_spacing=0.5)  # coarser: the reference is brute force
+    pairs = neighbour_pairs()[[3, 4, 6, 11]]  # the pairs that read -0.8 .. -5.5 mm with pseudo-normals
+    poses = separation_poses(teeth, pairs[::2], np.array([0.0, -0.4]))
+    got = K.clearance(prep, poses, pairs, backend=backend)
+    ref = K.clearance(prep, poses, pairs, backend="numpy")
+    np.testing.assert_allclose(got.clearance, ref.clearance, atol=ATOL)
+
+
 def test_scanned_neighbours_read_as_contact_on_every_arch():
-    worst = []
+    """At the scanned pose neighbours touch along their cut boundary (caps cross by a fraction of
+    a mm at most); pairs the segmentation left apart read their exact open-crown distance."""
+    fcl = pytest.importorskip("fcl", reason="python-fcl (extra 'test') is the exact mesh-mesh peer")
+
+    def model(v, f):
+        m = fcl.BVHModel()
+        m.beginModel(len(v), len(f))
+        m.addSubModel(v.astype(np.float64), f.astype(np.int32))
+        m.endModel()
+        return fcl.CollisionObject(m)
+
     for patient in ("P1", "P2", "P3", "P4"):
         for jaw in ("upper", "lower"):
-            prep = K.prepare_case(list(arch_teeth(patient, jaw)))
-            res = K.clearance(prep, np.tile(np.eye(4), (1, 1, 14, 1, 1)), neighbour_pairs(), backend="cpu")
-            worst.append(float(res.clearance.min()))
-    assert min(worst) > -0.05, worst
+            teeth = arch_teeth(patient, jaw)
+            res = K.clearance(K.prepare_case(list(teeth)), np.tile(np.eye(4), (1, 1, 14, 1, 1)),
+                              neighbour_pairs(), backend="cpu")
+            ours = res.clearance.ravel()
+            assert (ours > -0.25).all(), (patient, jaw, ours)
+            for p, (a, b) in enumerate(neighbour_pairs()):
+                exact = fcl.distance(model(*teeth[a]), model(*teeth[b]), fcl.DistanceRequest(), fcl.DistanceResult())
+                if exact > 0.05:  # apart in the scan: vertex-sampled distance bounds it from above
+                    assert exact - 1e-4 <= ours[p] <= exact + 0.02, (patient, jaw, p, exact, ours[p])
+                else:
+                    assert ours[p] < 0.05, (patient, jaw, p, exact, ours[p])

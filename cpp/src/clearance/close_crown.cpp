@@ -1,4 +1,4 @@
-// Closes an open crown with fan caps over its boundary loops and builds pseudo-normal records.
+// Closes an open crown with fan caps over its boundary loops and packs its triangle records.
 #include <cmath>
 #include <cstdint>
 #include <unordered_map>
@@ -127,34 +127,9 @@ ClosedCrown close_crown(const float* verts, int nv, const int* faces, int nf) {
 
 void triangle_records(const ClosedCrown& c, std::vector<float>& out) {
   const int nf = int(c.faces.size() / 3);
-  std::vector<V3> fnorm(nf), vnorm(c.verts.size(), V3{0.f, 0.f, 0.f});
-  std::unordered_map<uint64_t, V3> enorm;
-  enorm.reserve(size_t(nf) * 2);
-  for (int i = 0; i < nf; ++i) {
-    const int* f = &c.faces[3 * i];
-    V3 n = cross(c.verts[f[1]] - c.verts[f[0]], c.verts[f[2]] - c.verts[f[0]]);
-    fnorm[i] = n * (1.f / norm(n));
-    for (int k = 0; k < 3; ++k) {
-      V3 e1 = c.verts[f[(k + 1) % 3]] - c.verts[f[k]], e2 = c.verts[f[(k + 2) % 3]] - c.verts[f[k]];
-      float cosang = dot(e1, e2) / (norm(e1) * norm(e2));
-      float ang = std::acos(std::fmax(-1.f, std::fmin(1.f, cosang)));
-      vnorm[f[k]] = vnorm[f[k]] + fnorm[i] * ang;
-      V3& en = enorm[edge_key(f[k], f[(k + 1) % 3])];
-      en = en + fnorm[i];
-    }
-  }
-  auto unit = [](V3 a) { float l = norm(a); return l > 0.f ? a * (1.f / l) : a; };
   out.resize(size_t(nf) * TRI_STRIDE);
-  for (int i = 0; i < nf; ++i) {
-    const int* f = &c.faces[3 * i];
-    float* r = &out[size_t(i) * TRI_STRIDE];
-    for (int k = 0; k < 3; ++k) {
-      store3(r + TR_V + 3 * k, c.verts[f[k]]);
-      store3(r + TR_NE + 3 * k, unit(enorm[edge_key(f[k], f[(k + 1) % 3])]));
-      store3(r + TR_NV + 3 * k, unit(vnorm[f[k]]));
-    }
-    store3(r + TR_NF, fnorm[i]);
-  }
+  for (int i = 0; i < nf; ++i)
+    for (int k = 0; k < 3; ++k) store3(&out[size_t(i) * TRI_STRIDE + TR_V + 3 * k], c.verts[c.faces[3 * i + k]]);
 }
 
 }  // namespace orthoplan

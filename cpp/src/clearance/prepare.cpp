@@ -16,11 +16,44 @@ constexpr int kSampleLeaf = 16;
 constexpr long long kMaxGridNodes = 16LL << 20;  // per tooth: 64 MiB of float32
 
 struct ToothBuild {
-  std::vector<float> tris, node_box, samples, snode;
+  std::vector<float> tris, node_box, node_dip, samples, snode;
   std::vector<int> node_child, snode_child;
   V3 lo, hi;
   int stats[ST_STRIDE];
 };
+
+// Per BVH node: area-weighted centre, area vector (sum of half cross products) and the radius of
+// the ball about that centre holding the node's box, for the dipole term of winding_number.
+std::vector<float> dipoles(const std::vector<float>& tris, const TreeTopo& bt,
+                           const std::vector<float>& box) {
+  const int nn = int(bt.first.size());
+  std::vector<float> dip(size_t(nn) * DIP_STRIDE, 0.f);
+  for (int n = 0; n < nn; ++n) {
+    double c[3] = {0, 0, 0}, a[3] = {0, 0, 0}, area = 0;
+    for (int i = bt.first[n]; i < bt.first[n] + bt.count[n]; ++i) {
+      const float* r = &tris[size_t(i) * TRI_STRIDE];
+      V3 x = load3(r), y = load3(r + 3), z = load3(r + 6);
+      V3 av = cross(y - x, z - x) * 0.5f;
+      double w = norm(av);
+      V3 m = (x + y + z) * (1.f / 3.f);
+      c[0] += w * m.x; c[1] += w * m.y; c[2] += w * m.z;
+      a[0] += av.x; a[1] += av.y; a[2] += av.z;
+      area += w;
+    }
+    float* d = &dip[size_t(n) * DIP_STRIDE];
+    V3 centre = area > 0 ? V3{float(c[0] / area), float(c[1] / area), float(c[2] / area)}
+                         : (load3(&box[6 * n]) + load3(&box[6 * n + 3])) * 0.5f;
+    store3(d + DIP_C, centre);
+    store3(d + DIP_N, V3{float(a[0]), float(a[1]), float(a[2])});
+    float r = 0.f;
+    for (int k = 0; k < 8; ++k) {
+      V3 corner{box[6 * n + (k & 1 ? 3 : 0)], box[6 * n + 1 + (k & 2 ? 3 : 0)], box[6 * n + 2 + (k & 4 ? 3 : 0)]};
+      r = std::max(r, norm(corner - centre));
+    }
+    d[DIP_R] = r;
+  }
+  return dip;
+}
 
 ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spacing, int tooth) {
   ClosedCrown c = close_crown(v, nv, f, nf);
@@ -56,6 +89,7 @@ ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spaci
         b[3 + k % 3] = std::max(b[3 + k % 3], x);
       }
   }
+  tb.node_dip = dipoles(tb.tris, bt, tb.node_box);
   tb.lo = load3(&tb.node_box[0]);
   tb.hi = load3(&tb.node_box[3]);
   std::vector<V3> samp = surface_samples(c, spacing);
@@ -81,6 +115,38 @@ ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spaci
   }
   tb.stats[ST_SAMPLES] = int(samp.size());
   return tb;
+}
+
+// Signed distance at every grid node of tooth t: exact distance everywhere; the winding-number sign
+// only at nodes within one spacing of the surface. A farther node shares its sign with its six
+// neighbours (none is across the surface), so a breadth-first sweep carries the sign outwards.
+void fill_grid(const ClearanceView& view, int t, float* grid) {
+  const int* ti = view.tooth_i + size_t(t) * TI_STRIDE;
+  const float* tf = view.tooth_f + size_t(t) * TF_STRIDE;
+  const long long nx = ti[TI_NX], ny = ti[TI_NY], nz = ti[TI_NZ], total = nx * ny * nz;
+  const float h = tf[TF_H];
+  std::vector<signed char> sign(size_t(total), 0);
+#pragma omp parallel for schedule(dynamic, 256)
+  for (long long i = 0; i < total; ++i) {
+    V3 p{tf[TF_OX] + h * float(i % nx), tf[TF_OY] + h * float((i / nx) % ny), tf[TF_OZ] + h * float(i / (nx * ny))};
+    float d = std::sqrt(closest_on_tooth(view, t, p, ortho_inf()).d2);
+    grid[i] = d;
+    if (d <= h * 1.001f) sign[size_t(i)] = winding_number(view, t, p) > 0.5f ? -1 : 1;
+  }
+  std::vector<long long> queue;
+  queue.reserve(size_t(total));
+  for (long long i = 0; i < total; ++i)
+    if (sign[size_t(i)] != 0) queue.push_back(i);
+  for (size_t q = 0; q < queue.size(); ++q) {
+    const long long i = queue[q];
+    const long long x = i % nx, y = (i / nx) % ny, z = i / (nx * ny);
+    const long long nb[6] = {x > 0 ? i - 1 : -1, x + 1 < nx ? i + 1 : -1, y > 0 ? i - nx : -1,
+                             y + 1 < ny ? i + nx : -1, z > 0 ? i - nx * ny : -1,
+                             z + 1 < nz ? i + nx * ny : -1};
+    for (long long j : nb)
+      if (j >= 0 && sign[size_t(j)] == 0) { sign[size_t(j)] = sign[size_t(i)]; queue.push_back(j); }
+  }
+  for (long long i = 0; i < total; ++i) grid[i] *= float(sign[size_t(i)] ? sign[size_t(i)] : 1);
 }
 
 template <typename T>
@@ -125,6 +191,7 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
     ti[TI_TRI] = append(pc.tris, tb[t].tris, TRI_STRIDE);
     ti[TI_NODE] = append(pc.node_box, tb[t].node_box, 6);
     append(pc.node_child, tb[t].node_child, 2);
+    append(pc.node_dip, tb[t].node_dip, DIP_STRIDE);
     ti[TI_SAMP] = append(pc.samples, tb[t].samples, 3);
     ti[TI_SNODE] = append(pc.snode, tb[t].snode, 4);
     append(pc.snode_child, tb[t].snode_child, 2);
@@ -151,20 +218,7 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
   if (goff[teeth] > (1LL << 31) - 1) throw std::invalid_argument("meshes: case too large for grids");
   pc.grid.resize(size_t(goff[teeth]));
   const ClearanceView view = pc.view();
-  for (int t = 0; t < teeth; ++t) {
-    const int* ti = &pc.tooth_i[size_t(t) * TI_STRIDE];
-    const float* tf = &pc.tooth_f[size_t(t) * TF_STRIDE];
-    const long long nx = ti[TI_NX], ny = ti[TI_NY], total = goff[t + 1] - goff[t];
-#pragma omp parallel for schedule(dynamic, 256)
-    for (long long i = 0; i < total; ++i) {
-      V3 p{tf[TF_OX] + tf[TF_H] * float(i % nx), tf[TF_OY] + tf[TF_H] * float((i / nx) % ny),
-           tf[TF_OZ] + tf[TF_H] * float(i / (nx * ny))};
-      Closest c = closest_on_tooth(view, t, p, ortho_inf());
-      const float* tr = view.tris + size_t(c.tri) * TRI_STRIDE;
-      float d = std::sqrt(c.d2);
-      pc.grid[size_t(goff[t] + i)] = dot(p - c.point, feature_normal(tr, c.feature)) < 0.f ? -d : d;
-    }
-  }
+  for (int t = 0; t < teeth; ++t) fill_grid(view, t, &pc.grid[size_t(goff[t])]);
   return pc;
 }
 

@@ -11,7 +11,7 @@ import numpy as np
 from . import _core
 from ._validate import positive_scalar, real_array
 
-ARRAY_NAMES = ("tooth_i", "tooth_f", "tris", "node_box", "node_child", "samples", "snode",
+ARRAY_NAMES = ("tooth_i", "tooth_f", "tris", "node_box", "node_child", "node_dip", "samples", "snode",
                "snode_child", "grid")
 DEFAULT_SAMPLE_SPACING = 0.25  # mm: at most this far from any crown point to a sample
 DEFAULT_GRID_SPACING = 0.5  # mm: culling grid; affects speed and memory, never the result

@@ -82,29 +82,23 @@ def stage_reference(problem: StagingProblem) -> StagingResult:
     return StagingResult(n_stages, steps, poses.astype(np.float32))
 
 
-def pseudo_normals(tris: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Face [F, 3], edge [F, 3, 3] (ab, bc, ca) and vertex [F, 3, 3] angle-weighted pseudo-normals."""
-    pts, inv = np.unique(tris.reshape(-1, 3), axis=0, return_inverse=True)
-    faces = inv.reshape(-1, 3)
-    p = pts[faces]
-    n = np.cross(p[:, 1] - p[:, 0], p[:, 2] - p[:, 0])
-    n /= np.linalg.norm(n, axis=1, keepdims=True)
-    vn = np.zeros((len(pts), 3))
-    for k in range(3):
-        e1, e2 = p[:, (k + 1) % 3] - p[:, k], p[:, (k + 2) % 3] - p[:, k]
-        cos = np.einsum("ij,ij->i", e1, e2) / (np.linalg.norm(e1, axis=1) * np.linalg.norm(e2, axis=1))
-        np.add.at(vn, faces[:, k], n * np.arccos(np.clip(cos, -1, 1))[:, None])
-    edges = np.sort(np.stack([faces, np.roll(faces, -1, axis=1)], axis=2), axis=2).reshape(-1, 2)
-    keys, einv = np.unique(edges, axis=0, return_inverse=True)
-    en = np.zeros((len(keys), 3))
-    np.add.at(en, einv.ravel(), np.repeat(n, 3, axis=0))
-    unit = lambda a: a / np.maximum(np.linalg.norm(a, axis=-1, keepdims=True), 1e-300)  # noqa: E731
-    return n, unit(en[einv.reshape(-1, 3)]), unit(vn[faces])
+def winding_numbers(x: np.ndarray, tris: np.ndarray) -> np.ndarray:
+    """Generalized winding number [N] of a triangle mesh at points x [N, 3]: the exact sum of signed
+    solid angles (Van Oosterom & Strackee) over 4 pi, in float64, every triangle summed."""
+    out = np.empty(len(x))
+    for lo in range(0, len(x), 256):
+        a, b, c = (tris[None, :, k] - x[lo:lo + 256, None] for k in range(3))
+        la, lb, lc = (np.linalg.norm(v, axis=2) for v in (a, b, c))
+        d = lambda u, v: np.einsum("...k,...k->...", u, v)  # noqa: E731
+        det = d(a, np.cross(b, c))
+        den = la * lb * lc + d(a, b) * lc + d(b, c) * la + d(c, a) * lb
+        out[lo:lo + 256] = 2.0 * np.arctan2(det, den).sum(axis=1) / (4.0 * np.pi)
+    return out
 
 
 def closest_points(x: np.ndarray, tris: np.ndarray):
-    """For points x [N, 3] against triangles [F, 3, 3]: distance [N, F], point [N, F, 3],
-    feature [N, F] (0 face, 1-3 vertex, 4 ab, 5 bc, 6 ca), by Voronoi regions in float64."""
+    """For points x [N, 3] against triangles [F, 3, 3]: distance [N, F] and closest point
+    [N, F, 3], by Voronoi regions in float64."""
     a, b, c = (tris[None, :, i] for i in range(3))
     p = x[:, None, :]
     ab, ac, ap, bp, cp = b - a, c - a, p - a, p - b, p - c
@@ -115,43 +109,37 @@ def closest_points(x: np.ndarray, tris: np.ndarray):
         denom = va + vb + vc
         v, w = vb / denom, vc / denom
         out = a + ab * v[..., None] + ac * w[..., None]
-        feat = np.zeros(d1.shape, np.int8)
         regions = [  # later assignments override earlier ones: Ericson's tests in reverse order
-            ((va <= 0) & (d4 - d3 >= 0) & (d5 - d6 >= 0), 5,
+            ((va <= 0) & (d4 - d3 >= 0) & (d5 - d6 >= 0),
              b + (c - b) * ((d4 - d3) / ((d4 - d3) + (d5 - d6)))[..., None]),
-            ((vb <= 0) & (d2 >= 0) & (d6 <= 0), 6, a + ac * (d2 / (d2 - d6))[..., None]),
-            ((d6 >= 0) & (d5 <= d6), 3, np.broadcast_to(c, out.shape)),
-            ((vc <= 0) & (d1 >= 0) & (d3 <= 0), 4, a + ab * (d1 / (d1 - d3))[..., None]),
-            ((d3 >= 0) & (d4 <= d3), 2, np.broadcast_to(b, out.shape)),
-            ((d1 <= 0) & (d2 <= 0), 1, np.broadcast_to(a, out.shape)),
+            ((vb <= 0) & (d2 >= 0) & (d6 <= 0), a + ac * (d2 / (d2 - d6))[..., None]),
+            ((d6 >= 0) & (d5 <= d6), np.broadcast_to(c, out.shape)),
+            ((vc <= 0) & (d1 >= 0) & (d3 <= 0), a + ab * (d1 / (d1 - d3))[..., None]),
+            ((d3 >= 0) & (d4 <= d3), np.broadcast_to(b, out.shape)),
+            ((d1 <= 0) & (d2 <= 0), np.broadcast_to(a, out.shape)),
         ]
-        for mask, code, point in regions:
+        for mask, point in regions:
             out = np.where(mask[..., None], point, out)
-            feat = np.where(mask, code, feat)
-    return np.linalg.norm(x[:, None, :] - out, axis=2), out, feat
+    return np.linalg.norm(x[:, None, :] - out, axis=2), out
 
 
-def signed_distances(x: np.ndarray, tris: np.ndarray, normals) -> tuple[np.ndarray, np.ndarray]:
-    """Exact signed distance [N] of points to a closed triangle mesh and the closest points [N, 3]."""
-    nf, ne, nv = normals
+def signed_distances(x: np.ndarray, tris: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact signed distance [N] of points to a closed triangle mesh (negative where the winding
+    number exceeds 1/2) and the closest points [N, 3]."""
     sd, cl = np.empty(len(x)), np.empty((len(x), 3))
     for lo in range(0, len(x), 128):
-        dist, pts, feat = closest_points(x[lo:lo + 128], tris)
+        dist, pts = closest_points(x[lo:lo + 128], tris)
         j = np.argmin(dist, axis=1)
         rows = np.arange(len(j))
-        f, q = feat[rows, j], pts[rows, j]
-        n = np.where((f == 0)[:, None], nf[j],
-                     np.where(((f >= 1) & (f <= 3))[:, None], nv[j, np.clip(f - 1, 0, 2)],
-                              ne[j, np.clip(f - 4, 0, 2)]))
-        sign = np.where(np.einsum("ij,ij->i", x[lo:lo + 128] - q, n) < 0, -1.0, 1.0)
-        sd[lo:lo + 128], cl[lo:lo + 128] = sign * dist[rows, j], q
+        sd[lo:lo + 128], cl[lo:lo + 128] = dist[rows, j], pts[rows, j]
+    inside = winding_numbers(x, tris) > 0.5
+    sd[inside] *= -1.0
     return sd, cl
 
 
 def clearance_reference(query: ClearanceQuery) -> ClearanceResult:
     prep = query.prepared
     tris = [prep.closed_mesh(t).astype(np.float64) for t in range(prep.teeth)]
-    normals = [pseudo_normals(tr) for tr in tris]
     samples = [prep.samples(t).astype(np.float64) for t in range(prep.teeth)]
     b_count, s_count = query.poses.shape[:2]
     p_count = len(query.pairs)
@@ -165,7 +153,7 @@ def clearance_reference(query: ClearanceQuery) -> ClearanceResult:
                 for src, dst, flip in ((ia, ib, False), (ib, ia, True)):
                     m = np.linalg.inv(pose[dst]) @ pose[src]
                     x = samples[src] @ m[:3, :3].T + m[:3, 3]
-                    sd, cl = signed_distances(x, tris[dst], normals[dst])
+                    sd, cl = signed_distances(x, tris[dst])
                     i = int(np.argmin(sd))
                     if sd[i] < min(c[b, s, p], query.max_distance):
                         on_src = pose[src, :3, :3] @ samples[src][i] + pose[src, :3, 3]

@@ -2,18 +2,21 @@
 //
 // Semantics (docs/kernels.md): each crown is closed by capping its open gingival boundary; the
 // clearance of pair (a, b) is min( min_{v in samples(a)} sd_b(v), min_{w in samples(b)} sd_a(w) ),
-// where sd_x is the exact signed distance to closed crown x (negative inside, sign from the angle-
-// weighted pseudo-normal of the closest feature) and samples are the crown's vertices plus points
+// where sd_x is the exact distance to closed crown x, negative inside; inside means a generalized
+// winding number above 1/2 (robust where a cap folds through the crown, unlike pseudo-normals),
+// and samples are the crown's vertices plus points
 // added so no surface point is farther than the sample spacing from a sample. Values at or above
 // max_distance are reported as +inf with NaN witnesses.
 //
 // Prepared per-case structures (built once by prepare.cpp, all coordinates in mesh frame, mm):
 //   tooth_i [T, TI_STRIDE] int32   offsets and grid dimensions of each tooth
 //   tooth_f [T, TF_STRIDE] float32 grid origin, spacing, margin and interpolation error bound
-//   tris    [NT, TRI_STRIDE] float32 capped triangles with pseudo-normals
+//   tris    [NT, TRI_STRIDE] float32 capped triangles (3 vertices, outward winding)
 //   node_box [NN, 6] float32, node_child [NN, 2] int32  triangle BVH (leaf: child = first, -count)
+//   node_dip [NN, DIP_STRIDE] float32 per BVH node: area-weighted centre, area vector, radius
+//            (the dipole term of the fast winding number)
 //   samples [NS, 3] float32, snode [NSN, 4] float32 (centre, radius), snode_child [NSN, 2] int32
-//   grid    [NG] float32 signed distance at grid nodes (x fastest)
+//   grid    [NG] float32 signed distance at grid nodes (x fastest), same sign rule
 // Query inputs:
 //   poses [B, S, T, 4, 4] float32 rigid mesh->world transforms; pairs [P, 2] int32
 // Returns:
@@ -24,8 +27,8 @@ namespace orthoplan {
 
 enum ToothInt { TI_TRI = 0, TI_NODE, TI_SAMP, TI_SNODE, TI_GRID, TI_NX, TI_NY, TI_NZ, TI_STRIDE };
 enum ToothFloat { TF_OX = 0, TF_OY, TF_OZ, TF_H, TF_MARGIN, TF_ERR, TF_STRIDE };
-// Triangle record: 3 vertices, face normal, 3 edge pseudo-normals (ab, bc, ca), 3 vertex ones.
-enum TriField { TR_V = 0, TR_NF = 9, TR_NE = 12, TR_NV = 21, TRI_STRIDE = 30 };
+enum TriField { TR_V = 0, TRI_STRIDE = 9 };
+enum DipField { DIP_C = 0, DIP_N = 3, DIP_R = 6, DIP_STRIDE = 8 };
 
 struct ClearanceView {
   const int* tooth_i;
@@ -33,6 +36,7 @@ struct ClearanceView {
   const float* tris;
   const float* node_box;
   const int* node_child;
+  const float* node_dip;
   const float* samples;
   const float* snode;
   const int* snode_child;

@@ -1,5 +1,6 @@
-// Clearance math, one source for g++, nvcc and NVRTC: exact point-triangle distance with its
-// feature, BVH closest-point search, the SDF-grid lower bound and the per-(b, s, pair) query.
+// Clearance math, one source for g++, nvcc and NVRTC: exact point-triangle distance, BVH
+// closest-point search, the fast winding number, the SDF-grid lower bound and the per-(b, s, pair)
+// query.
 #pragma once
 #include "orthoplan/clearance/clearance.h"
 #include "orthoplan/common/vec.h"
@@ -22,36 +23,25 @@ ORTHO_HD float ortho_nan() {
 }
 
 // Closest point on triangle (a, b, c) to p (Ericson, Real-Time Collision Detection 5.1.5).
-// feature: 0 face, 1..3 vertex a/b/c, 4 edge ab, 5 edge bc, 6 edge ca.
-ORTHO_HD V3 closest_on_triangle(V3 p, V3 a, V3 b, V3 c, int* feature) {
+ORTHO_HD V3 closest_on_triangle(V3 p, V3 a, V3 b, V3 c) {
   V3 ab = b - a, ac = c - a, ap = p - a;
   float d1 = dot(ab, ap), d2 = dot(ac, ap);
-  if (d1 <= 0.f && d2 <= 0.f) { *feature = 1; return a; }
+  if (d1 <= 0.f && d2 <= 0.f) return a;
   V3 bp = p - b;
   float d3 = dot(ab, bp), d4 = dot(ac, bp);
-  if (d3 >= 0.f && d4 <= d3) { *feature = 2; return b; }
+  if (d3 >= 0.f && d4 <= d3) return b;
   float vc = d1 * d4 - d3 * d2;
-  if (vc <= 0.f && d1 >= 0.f && d3 <= 0.f) { *feature = 4; return a + ab * (d1 / (d1 - d3)); }
+  if (vc <= 0.f && d1 >= 0.f && d3 <= 0.f) return a + ab * (d1 / (d1 - d3));
   V3 cp = p - c;
   float d5 = dot(ab, cp), d6 = dot(ac, cp);
-  if (d6 >= 0.f && d5 <= d6) { *feature = 3; return c; }
+  if (d6 >= 0.f && d5 <= d6) return c;
   float vb = d5 * d2 - d1 * d6;
-  if (vb <= 0.f && d2 >= 0.f && d6 <= 0.f) { *feature = 6; return a + ac * (d2 / (d2 - d6)); }
+  if (vb <= 0.f && d2 >= 0.f && d6 <= 0.f) return a + ac * (d2 / (d2 - d6));
   float va = d3 * d6 - d5 * d4;
-  if (va <= 0.f && (d4 - d3) >= 0.f && (d5 - d6) >= 0.f) {
-    *feature = 5;
+  if (va <= 0.f && (d4 - d3) >= 0.f && (d5 - d6) >= 0.f)
     return b + (c - b) * ((d4 - d3) / ((d4 - d3) + (d5 - d6)));
-  }
   float inv = 1.f / (va + vb + vc);
-  *feature = 0;
   return a + ab * (vb * inv) + ac * (vc * inv);
-}
-
-// Pseudo-normal of the feature of a triangle record (face, edge or vertex; angle-weighted).
-ORTHO_HD V3 feature_normal(const float* tri, int feature) {
-  if (feature == 0) return load3(tri + TR_NF);
-  if (feature <= 3) return load3(tri + TR_NV + 3 * (feature - 1));
-  return load3(tri + TR_NE + 3 * (feature - 4));
 }
 
 ORTHO_HD float box_dist2(const float* box, V3 p) {
@@ -65,7 +55,6 @@ struct Closest {
   float d2;   // squared distance (r2max when nothing closer was found)
   V3 point;   // closest point (mesh frame)
   int tri;    // global triangle index, -1 when nothing within the radius
-  int feature;
 };
 
 // Closest point of tooth t's capped surface to p (mesh frame), searching within sqrt(r2max).
@@ -73,7 +62,7 @@ ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2m
   const int node0 = g.tooth_i[t * TI_STRIDE + TI_NODE];
   const int tri0 = g.tooth_i[t * TI_STRIDE + TI_TRI];
   Closest best;
-  best.d2 = r2max; best.tri = -1; best.feature = 0; best.point = p;
+  best.d2 = r2max; best.tri = -1; best.point = p;
   int stack[64];
   float sd2[64];
   int sp = 0;
@@ -87,10 +76,9 @@ ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2m
     if (c1 < 0) {  // leaf: triangles [c0, c0 - c1)
       for (int i = c0; i < c0 - c1; ++i) {
         const float* tr = g.tris + (long long)(tri0 + i) * TRI_STRIDE;
-        int feat;
-        V3 q = closest_on_triangle(p, load3(tr), load3(tr + 3), load3(tr + 6), &feat);
+        V3 q = closest_on_triangle(p, load3(tr), load3(tr + 3), load3(tr + 6));
         float d2 = norm2(p - q);
-        if (d2 < best.d2) { best.d2 = d2; best.point = q; best.tri = tri0 + i; best.feature = feat; }
+        if (d2 < best.d2) { best.d2 = d2; best.point = q; best.tri = tri0 + i; }
       }
       continue;
     }
@@ -103,6 +91,51 @@ ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2m
     if (dn < best.d2 && sp < 63) { stack[sp] = near; sd2[sp] = dn; ++sp; }
   }
   return best;
+}
+
+// Signed solid angle of triangle (a, b, c) seen from the origin (Van Oosterom & Strackee 1983).
+ORTHO_HD float solid_angle(V3 a, V3 b, V3 c) {
+  const float la = norm(a), lb = norm(b), lc = norm(c);
+  const float den = la * lb * lc + dot(a, b) * lc + dot(b, c) * la + dot(c, a) * lb;
+  return 2.f * atan2f(dot(a, cross(b, c)), den);
+}
+
+// Far-field acceptance: a BVH node is replaced by its dipole once p is this many node radii away
+// from its centre (Barill et al. 2018 use 2; 2.5 keeps the error far below the 1/2 threshold).
+#define ORTHO_WN_BETA 2.5f
+
+// Generalized winding number of tooth t's closed surface at p (mesh frame): 1 inside, 0 outside,
+// and still a clean 0/1 where a cap folds through the crown, because it counts sheets, not normals.
+// Near triangles are summed exactly, far BVH nodes by their dipole term.
+ORTHO_HD float winding_number(const ClearanceView& g, int t, V3 p) {
+  const int node0 = g.tooth_i[t * TI_STRIDE + TI_NODE];
+  const int tri0 = g.tooth_i[t * TI_STRIDE + TI_TRI];
+  float omega = 0.f;
+  int stack[64];
+  int sp = 0;
+  stack[sp++] = 0;
+  while (sp > 0) {
+    const int n = node0 + stack[--sp];
+    const float* d = g.node_dip + (long long)n * DIP_STRIDE;
+    const V3 r = load3(d + DIP_C) - p;
+    const float r2 = norm2(r), reach = ORTHO_WN_BETA * d[DIP_R];
+    if (r2 > reach * reach) {
+      omega += dot(load3(d + DIP_N), r) / (r2 * sqrtf(r2));
+      continue;
+    }
+    const int c0 = g.node_child[2 * n], c1 = g.node_child[2 * n + 1];
+    if (c1 < 0) {
+      for (int i = c0; i < c0 - c1; ++i) {
+        const float* tr = g.tris + (long long)(tri0 + i) * TRI_STRIDE;
+        omega += solid_angle(load3(tr) - p, load3(tr + 3) - p, load3(tr + 6) - p);
+      }
+      continue;
+    }
+    // depth <= 60 (checked when built) bounds the stack at 61 entries
+    stack[sp++] = c0;
+    stack[sp++] = c1;
+  }
+  return omega * 0.0795774715f;  // 1 / (4 pi)
 }
 
 // Lower bound of sd_t(p): trilinear grid value minus its proven error (sqrt(3)/2 h) inside the
@@ -179,9 +212,15 @@ ORTHO_HD void min_signed_distance(const ClearanceView& g, int ts, int tt, const 
         float r2 = (r == ortho_inf()) ? r : (r + 1e-6f) * (r + 1e-6f);
         Closest c = closest_on_tooth(g, tt, p, r2);
         if (c.tri < 0) continue;
-        const float* tr = g.tris + (long long)c.tri * TRI_STRIDE;
-        float d = sqrtf(c.d2);
-        float sd = dot(p - c.point, feature_normal(tr, c.feature)) < 0.f ? -d : d;
+        const float d = sqrtf(c.d2);
+        if (d <= -hit->best) continue;  // best <= 0 and |sd| too small: neither sign improves it
+        // sd(p) is +d or -d and lies within err of interp: only one of them may fit, which settles
+        // the sign; only when both fit (d <= err - |interp|) is the winding number needed.
+        bool inside;
+        if (!in_box || d > err - interp) inside = false;
+        else if (d > err + interp) inside = true;
+        else inside = winding_number(g, tt, p) > 0.5f;
+        const float sd = inside ? -d : d;
         if (sd < hit->best) { hit->best = sd; hit->dir = dir; hit->sample = ps; hit->closest = c.point; }
       }
       continue;

@@ -14,15 +14,15 @@ enum ToothStat { ST_VERTS = 0, ST_FACES, ST_DEGENERATE, ST_BOUNDARY_EDGES, ST_CA
 struct PreparedCase {
   int teeth = 0;
   std::vector<int> tooth_i, node_child, snode_child, stats;
-  std::vector<float> tooth_f, tris, node_box, samples, snode, grid;
+  std::vector<float> tooth_f, tris, node_box, node_dip, samples, snode, grid;
   ClearanceView view() const {
     return ClearanceView{tooth_i.data(), tooth_f.data(), tris.data(), node_box.data(),
-                         node_child.data(), samples.data(), snode.data(), snode_child.data(),
+                         node_child.data(), node_dip.data(), samples.data(), snode.data(), snode_child.data(),
                          grid.data()};
   }
 };
 
-// A crown closed by gingival caps, outward-oriented, with pseudo-normal triangle records.
+// A crown closed by caps over its open boundary loops, outward-oriented.
 struct ClosedCrown {
   std::vector<V3> verts;
   std::vector<int> faces;  // 3 per face; real faces first, then cap faces
