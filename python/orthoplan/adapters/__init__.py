@@ -1,0 +1,1 @@
+"""Adapters to the outside world: the SQL store, password hashing, the audit log."""

@@ -1,0 +1,1 @@
+"""gRPC transport: servicers (proto <-> use cases, nothing else), interceptors, the error table, the server."""

@@ -1,0 +1,68 @@
+"""Per-call plumbing shared by servicers: the principal, one transaction, idempotent replays."""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from google.protobuf.message import Message
+from sqlalchemy import select
+
+from ..adapters.db import models as m
+from ..adapters.db.uow import SqlUnitOfWork
+from ..domain.errors import InvalidArgument, Violation
+from ..domain.identity import Principal
+from ..services.deps import Deps
+
+PRINCIPAL: contextvars.ContextVar[Principal | None] = contextvars.ContextVar("principal", default=None)
+T = TypeVar("T", bound=Message)
+
+
+@dataclass
+class Runtime:
+    """What every servicer gets: the unit-of-work factory and the use cases' dependencies."""
+
+    uow: Callable[[], SqlUnitOfWork]
+    deps: Deps
+
+
+def principal() -> Principal:
+    p = PRINCIPAL.get()
+    if p is None:  # the auth interceptor sets it for every method but SignIn
+        raise RuntimeError("no principal: method not behind the auth interceptor")
+    return p
+
+
+def mutate(rt: Runtime, method: str, request: Message, request_id: str,
+           body: Callable[[SqlUnitOfWork, Principal], T], response_type: type[T]) -> T:
+    """Runs `body` in one transaction. With a request_id, the first response is stored in that same
+    transaction and replayed on retries; reusing the id for a different request is refused."""
+    p = principal()
+    if len(request_id) > 64 or (request_id and not request_id.isprintable()):
+        raise InvalidArgument("request_id: invalid", [Violation("request_id", "must be 1-64 printable characters")])
+    digest = hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest()
+    with rt.uow() as uow:
+        if request_id:
+            hit = uow.session.execute(select(m.IdempotentResponse).where(
+                m.IdempotentResponse.user_id == p.user_id, m.IdempotentResponse.method == method,
+                m.IdempotentResponse.request_id == request_id)).scalar_one_or_none()
+            if hit is not None:
+                if hit.request_hash != digest:
+                    raise InvalidArgument("request_id reused", [Violation(
+                        "request_id", "was already used for a different request")])
+                return response_type.FromString(hit.response)
+        response = body(uow, p)
+        if request_id:
+            uow.session.add(m.IdempotentResponse(user_id=p.user_id, method=method, request_id=request_id,
+                                                 request_hash=digest, response=response.SerializeToString(),
+                                                 created=rt.deps.clock()))
+        uow.commit()
+        return response
+
+
+def read(rt: Runtime, body: Callable[[SqlUnitOfWork, Principal], Any]) -> Any:
+    with rt.uow() as uow:
+        return body(uow, principal())

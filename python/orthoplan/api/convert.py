@@ -1,0 +1,47 @@
+"""Rows -> proto messages, and proto messages -> use-case arguments. Nothing else."""
+
+from __future__ import annotations
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from ..adapters.db import models as m
+from ..services.cases import Prescription
+from ..services.deps import aware
+from ..services.organization import etag_of
+from ..v1 import cases_pb2 as cpb
+from ..v1 import identity_pb2 as ipb
+
+
+def ts(t) -> Timestamp:
+    out = Timestamp()
+    out.FromDatetime(aware(t))
+    return out
+
+
+def user(row: m.User, location_ids: list[str]) -> ipb.User:
+    return ipb.User(id=row.id, email=row.email, display_name=row.display_name, role=row.role,
+                    region_id=row.region_id or "", location_ids=sorted(location_ids), active=row.active,
+                    etag=etag_of(row), create_time=ts(row.created))
+
+
+def patient(row: m.Patient) -> cpb.Patient:
+    return cpb.Patient(id=row.id, first_name=row.first_name, last_name=row.last_name, birth_date=row.birth_date,
+                       chart_number=row.chart_number, email=row.email, mobile=row.mobile,
+                       location_id=row.location_id, provider_id=row.provider_id, etag=etag_of(row),
+                       create_time=ts(row.created))
+
+
+def prescription_in(rx: cpb.Prescription) -> Prescription:
+    return Prescription(rx.goals, tuple(rx.arches), tuple(rx.teeth_not_to_move), rx.ipr_allowed,
+                        rx.attachments_allowed)
+
+
+def case(row: m.Case, patient_name: str = "") -> cpb.Case:
+    rx = row.prescription or {}
+    return cpb.Case(id=row.id, number=row.number, kind=row.kind, state=row.state, patient_id=row.patient_id,
+                    provider_id=row.provider_id, location_id=row.location_id, etag=etag_of(row),
+                    prescription=cpb.Prescription(goals=rx.get("goals", ""), arches=rx.get("arches", []),
+                                                  teeth_not_to_move=rx.get("teeth_not_to_move", []),
+                                                  ipr_allowed=rx.get("ipr_allowed", False),
+                                                  attachments_allowed=rx.get("attachments_allowed", False)),
+                    create_time=ts(row.created), update_time=ts(row.updated), patient_name=patient_name)

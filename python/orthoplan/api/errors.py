@@ -1,0 +1,44 @@
+"""The one table from domain errors to gRPC status codes, and the rich error details sent with them."""
+
+from __future__ import annotations
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+from ..domain import errors as e
+
+DOMAIN = "orthoplan.dev"
+
+STATUS: dict[type[e.DomainError], grpc.StatusCode] = {
+    e.InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
+    e.NotFound: grpc.StatusCode.NOT_FOUND,
+    e.AlreadyExists: grpc.StatusCode.ALREADY_EXISTS,
+    e.FailedPrecondition: grpc.StatusCode.FAILED_PRECONDITION,
+    e.StaleEtag: grpc.StatusCode.ABORTED,
+    e.Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
+    e.PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
+}
+
+
+def _pack(msg) -> any_pb2.Any:
+    a = any_pb2.Any()
+    a.Pack(msg)
+    return a
+
+
+def to_status(err: e.DomainError) -> grpc.Status:
+    code = next(c for cls, c in STATUS.items() if isinstance(err, cls))
+    details = [_pack(error_details_pb2.ErrorInfo(reason=err.reason, domain=DOMAIN))]
+    if isinstance(err, e.InvalidArgument) and err.violations:
+        details.append(_pack(error_details_pb2.BadRequest(field_violations=[
+            error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
+            for v in err.violations])))
+    elif isinstance(err, e.FailedPrecondition) and err.violations:
+        details.append(_pack(error_details_pb2.PreconditionFailure(violations=[
+            error_details_pb2.PreconditionFailure.Violation(type=err.reason, subject=v.field,
+                                                            description=v.description)
+            for v in err.violations])))
+    status = status_pb2.Status(code=getattr(code_pb2, code.name), message=err.message, details=details)
+    return rpc_status.to_status(status)

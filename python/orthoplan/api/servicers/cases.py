@@ -1,0 +1,90 @@
+"""PatientService and CaseService servicers."""
+
+from __future__ import annotations
+
+from ...services import cases, patients
+from ...services.cases import TransitionArgs
+from ...v1 import cases_pb2 as cpb
+from ...v1 import cases_pb2_grpc as cpb_grpc
+from .. import convert
+from ..context import Runtime, mutate, read
+
+
+def _fields(pt: cpb.Patient) -> patients.PatientFields:
+    return patients.PatientFields(pt.first_name, pt.last_name, pt.birth_date, pt.chart_number, pt.email,
+                                  pt.mobile, pt.location_id, pt.provider_id)
+
+
+class PatientServicer(cpb_grpc.PatientServiceServicer):
+    def __init__(self, rt: Runtime):
+        self.rt = rt
+
+    def CreatePatient(self, request, context):
+        def body(uow, p):
+            return convert.patient(patients.create_patient(uow, self.rt.deps, p, _fields(request.patient)))
+        return mutate(self.rt, "CreatePatient", request, request.request_id, body, cpb.Patient)
+
+    def GetPatient(self, request, context):
+        return read(self.rt, lambda uow, p: convert.patient(patients.get_patient(uow, p, request.id)))
+
+    def ListPatients(self, request, context):
+        def body(uow, p):
+            rows, nxt = patients.list_patients(uow, p, request.page_size, request.page_token, request.query)
+            return cpb.ListPatientsResponse(patients=[convert.patient(r) for r in rows], next_page_token=nxt)
+        return read(self.rt, body)
+
+    def UpdatePatient(self, request, context):
+        pt = request.patient
+
+        def body(uow, p):
+            return convert.patient(patients.update_patient(uow, self.rt.deps, p, pt.id, pt.etag, _fields(pt)))
+        return mutate(self.rt, "UpdatePatient", request, "", body, cpb.Patient)
+
+
+class CaseServicer(cpb_grpc.CaseServiceServicer):
+    def __init__(self, rt: Runtime):
+        self.rt = rt
+
+    def CreateCase(self, request, context):
+        c = request.case
+
+        def body(uow, p):
+            row = cases.create_case(uow, self.rt.deps, p, c.kind, c.patient_id, convert.prescription_in(c.prescription))
+            return convert.case(row)
+        return mutate(self.rt, "CreateCase", request, request.request_id, body, cpb.Case)
+
+    def GetCase(self, request, context):
+        return read(self.rt, lambda uow, p: convert.case(cases.get_case(uow, p, request.id)))
+
+    def ListCases(self, request, context):
+        def body(uow, p):
+            rows, nxt = cases.list_cases(uow, p, request.page_size, request.page_token, request.filter,
+                                         request.order_by)
+            return cpb.ListCasesResponse(cases=[convert.case(r, name) for r, name in rows], next_page_token=nxt)
+        return read(self.rt, body)
+
+    def UpdatePrescription(self, request, context):
+        def body(uow, p):
+            row = cases.update_prescription(uow, self.rt.deps, p, request.id, request.etag,
+                                            convert.prescription_in(request.prescription))
+            return convert.case(row)
+        return mutate(self.rt, "UpdatePrescription", request, "", body, cpb.Case)
+
+    def _transition(self, name: str, request):
+        def body(uow, p):
+            row = cases.transition_case(uow, self.rt.deps, p, name,
+                                        TransitionArgs(request.id, request.etag, request.reason))
+            return convert.case(row)
+        return mutate(self.rt, name, request, request.request_id, body, cpb.Case)
+
+    def SubmitCase(self, request, context):
+        return self._transition("submit", request)
+
+    def AcceptCase(self, request, context):
+        return self._transition("accept", request)
+
+    def CancelCase(self, request, context):
+        return self._transition("cancel", request)
+
+    def CloseCase(self, request, context):
+        return self._transition("close", request)

@@ -1,0 +1,37 @@
+"""Composition root: builds engine, migrations, dependencies and the server when called (never at import)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from .adapters.db.engine import make_engine, upgrade
+from .adapters.db.uow import uow_factory
+from .adapters.passwords import Argon2Passwords
+from .api.context import Runtime
+from .api.server import ApiServer
+from .config import Settings
+from .domain.identity import PasswordPolicy
+from .services.deps import Deps
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: Engine
+    runtime: Runtime
+
+    def server(self, address: str | None = None) -> ApiServer:
+        return ApiServer(self.runtime, address or self.settings.listen)
+
+
+def build(settings: Settings) -> App:
+    if settings.database_url.startswith("sqlite:///"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    deps = Deps(passwords=Argon2Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
+                password_policy=PasswordPolicy(min_length=settings.password_min_length),
+                idle_timeout_s=settings.idle_timeout_s)
+    return App(settings, engine, Runtime(uow_factory(engine), deps))

@@ -1,0 +1,1 @@
+"""Thin clients over the API: the `orthoplan` command line."""

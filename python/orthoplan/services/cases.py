@@ -1,0 +1,203 @@
+"""Cases: create as draft, read, list with filter/order/keyset pages, prescription, transitions."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, tuple_, update
+
+from ..adapters.db import models as m
+from ..adapters.db.uow import SqlUnitOfWork
+from ..domain import cases as dc
+from ..domain.errors import Collector, FailedPrecondition, InvalidArgument, StaleEtag, Violation
+from ..domain.identity import Principal
+from . import access, pagination
+from . import validate as v
+from .audit_trail import record, snapshot
+from .deps import Deps, aware
+from .organization import etag_of
+
+
+@dataclass(frozen=True)
+class Prescription:
+    goals: str = ""
+    arches: tuple[str, ...] = ()
+    teeth_not_to_move: tuple[int, ...] = ()
+    ipr_allowed: bool = False
+    attachments_allowed: bool = False
+
+    def as_json(self) -> dict:
+        return {"goals": self.goals, "arches": list(self.arches), "teeth_not_to_move": list(self.teeth_not_to_move),
+                "ipr_allowed": self.ipr_allowed, "attachments_allowed": self.attachments_allowed}
+
+
+def check_prescription(c: Collector, rx: Prescription) -> Prescription:
+    goals = v.text(c, "case.prescription.goals", rx.goals, max_len=5000, required=False)
+    for i, a in enumerate(rx.arches):
+        if a not in ("upper", "lower"):
+            c.add(f"case.prescription.arches[{i}]", "must be 'upper' or 'lower'")
+    if len(set(rx.arches)) != len(rx.arches):
+        c.add("case.prescription.arches", "lists an arch twice")
+    for i, t in enumerate(rx.teeth_not_to_move):
+        if not (t // 10 in (1, 2, 3, 4) and 1 <= t % 10 <= 8):
+            c.add(f"case.prescription.teeth_not_to_move[{i}]", f"{t} is not an FDI permanent tooth (11-48)")
+    return Prescription(goals, tuple(rx.arches), tuple(sorted(set(rx.teeth_not_to_move))), rx.ipr_allowed,
+                        rx.attachments_allowed)
+
+
+def create_case(uow: SqlUnitOfWork, deps: Deps, p: Principal, kind: int, patient_id: str,
+                rx: Prescription) -> m.Case:
+    access.require_case_action(p, "create")
+    c = Collector()
+    if kind not in {int(k) for k in dc.CaseKind}:
+        c.add("case.kind", "must be ALIGNER, REFINEMENT or RETAINER")
+    v.ident(c, "case.patient_id", patient_id)
+    rx = check_prescription(c, rx)
+    c.raise_if_any()
+    s = uow.session
+    patient = access.visible_patient(s, p, patient_id)
+    # the per-organization counter row is locked so that case numbers never repeat
+    org = s.execute(select(m.Organization).where(m.Organization.id == p.organization_id).with_for_update()).scalar_one()
+    org.case_seq += 1
+    now = deps.clock()
+    row = m.Case(id=uuid.uuid4().hex, organization_id=p.organization_id, number=dc.human_number(org.case_seq),
+                 kind=kind, state=int(dc.CaseState.DRAFT), patient_id=patient.id, provider_id=patient.provider_id,
+                 location_id=patient.location_id, prescription=rx.as_json(), created=now, updated=now)
+    s.add(row)
+    uow.flush()
+    record(s, deps, p, "create_case", "case", row.id, None, snapshot(row))
+    return row
+
+
+def get_case(uow: SqlUnitOfWork, p: Principal, case_id: str) -> m.Case:
+    v.require_id("id", case_id)
+    return access.visible_case(uow.session, p, case_id)
+
+
+FILTER_FIELDS = {"state": m.Case.state, "kind": m.Case.kind, "provider_id": m.Case.provider_id,
+                 "patient_id": m.Case.patient_id, "location_id": m.Case.location_id}
+ORDER_FIELDS = {"create_time": m.Case.created, "update_time": m.Case.updated, "number": m.Case.number}
+_TERM = re.compile(r'^\s*(\w+)\s*=\s*("([^"]*)"|\w+)\s*$')
+
+
+def parse_filter(text: str) -> list:
+    """`field = value [AND field = value ...]`; unknown fields or values name themselves."""
+    conds = []
+    if not text.strip():
+        return conds
+    for term in re.split(r"\s+AND\s+", text.strip()):
+        mt = _TERM.match(term)
+        if not mt or mt.group(1) not in FILTER_FIELDS:
+            raise InvalidArgument("filter: invalid", [Violation("filter", f"cannot parse {term!r}; fields: "
+                                                                + ", ".join(FILTER_FIELDS))])
+        name, value = mt.group(1), mt.group(3) if mt.group(3) is not None else mt.group(2)
+        if name in ("state", "kind"):
+            enum = dc.CaseState if name == "state" else dc.CaseKind
+            if value not in enum.__members__:
+                raise InvalidArgument("filter: invalid", [Violation("filter", f"{name} must be one of "
+                                                                    + ", ".join(enum.__members__))])
+            conds.append(FILTER_FIELDS[name] == int(enum[value]))
+        else:
+            v.require_id("filter", value)
+            conds.append(FILTER_FIELDS[name] == value)
+    return conds
+
+
+def list_cases(uow: SqlUnitOfWork, p: Principal, page_size: int, page_token: str, filter_text: str,
+               order_by: str) -> tuple[list[tuple[m.Case, str]], str]:
+    """Rows with the patient's display name; keyset on (order column, id), stable under inserts."""
+    c = Collector()
+    size = v.page_size(c, page_size)
+    c.raise_if_any()
+    parts = (order_by.strip() or "create_time desc").split()
+    if parts[0] not in ORDER_FIELDS or len(parts) > 2 or (len(parts) == 2 and parts[1] not in ("asc", "desc")):
+        raise InvalidArgument("order_by: invalid", [Violation("order_by", "must be create_time, update_time or "
+                                                              "number, optionally followed by asc or desc")])
+    desc = len(parts) == 2 and parts[1] == "desc"
+    col = ORDER_FIELDS[parts[0]]
+    conds = parse_filter(filter_text)
+    fp = pagination.query_fingerprint("cases", p.user_id, filter_text, order_by)
+    key = pagination.decode(page_token, fp)
+    q = (select(m.Case, m.Patient.first_name, m.Patient.last_name).join(m.Patient, m.Patient.id == m.Case.patient_id)
+         .where(access.case_condition(p), *conds))
+    if key:
+        k0 = datetime.fromisoformat(key[0]) if parts[0] != "number" else key[0]
+        pair, bound = tuple_(col, m.Case.id), tuple_(k0, str(key[1]))
+        q = q.where(pair < bound if desc else pair > bound)
+    q = q.order_by(col.desc(), m.Case.id.desc()) if desc else q.order_by(col, m.Case.id)
+    rows = uow.session.execute(q.limit(size + 1)).all()
+    out = [(r[0], f"{r[1]} {r[2]}") for r in rows[:size]]
+    nxt = ""
+    if len(rows) > size:
+        last = rows[size - 1][0]
+        val = getattr(last, col.key)
+        nxt = pagination.encode([aware(val).isoformat() if isinstance(val, datetime) else val, last.id], fp)
+    return out, nxt
+
+
+def _locked_for_change(uow: SqlUnitOfWork, p: Principal, case_id: str, etag: str) -> m.Case:
+    v.require_id("id", case_id)
+    row = access.visible_case(uow.session, p, case_id, lock=True)
+    if etag and etag != etag_of(row):
+        raise StaleEtag(f"case {case_id} changed since it was read (etag {etag_of(row)})")
+    return row
+
+
+def update_prescription(uow: SqlUnitOfWork, deps: Deps, p: Principal, case_id: str, etag: str,
+                        rx: Prescription) -> m.Case:
+    c = Collector()
+    rx = check_prescription(c, rx)
+    c.raise_if_any()
+    row = _locked_for_change(uow, p, case_id, etag)
+    access.require_case_action(p, "edit")
+    if row.state != dc.CaseState.DRAFT:
+        raise FailedPrecondition("the prescription can change only while the case is a DRAFT",
+                                 [Violation("case.state", f"is {dc.CaseState(row.state).name}")], reason="CASE_STATE")
+    before = snapshot(row)
+    row.prescription, row.updated = rx.as_json(), deps.clock()
+    uow.flush()
+    record(uow.session, deps, p, "update_prescription", "case", row.id, before, snapshot(row))
+    return row
+
+
+@dataclass(frozen=True)
+class TransitionArgs:
+    case_id: str
+    etag: str = ""
+    reason: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def transition_case(uow: SqlUnitOfWork, deps: Deps, p: Principal, name: str, a: TransitionArgs) -> m.Case:
+    c = Collector()
+    v.text(c, "reason", a.reason, max_len=2000, required=False)
+    c.raise_if_any()
+    row = _locked_for_change(uow, p, a.case_id, a.etag)
+    access.require_case_action(p, name)
+    if name == "submit":
+        _require_complete(row)
+    before = snapshot(row)
+    new_state = dc.transition(dc.CaseState(row.state), name)
+    # compare-and-set on the version as well: a concurrent writer makes this a StaleEtag, not a lost update
+    res = uow.session.execute(update(m.Case).where(m.Case.id == row.id, m.Case.version == row.version)
+                              .values(state=int(new_state), updated=deps.clock(), version=row.version + 1)
+                              .execution_options(synchronize_session=False))
+    if res.rowcount != 1:
+        raise StaleEtag(f"case {row.id} changed concurrently")
+    uow.session.refresh(row)
+    record(uow.session, deps, p, name + "_case", "case", row.id, before, {**snapshot(row), "reason": a.reason})
+    return row
+
+
+def _require_complete(row: m.Case) -> None:
+    rx = row.prescription or {}
+    missing = []
+    if not rx.get("goals"):
+        missing.append(Violation("case.prescription.goals", "is required to submit"))
+    if not rx.get("arches"):
+        missing.append(Violation("case.prescription.arches", "name at least one arch to submit"))
+    if missing:
+        raise FailedPrecondition("the prescription is incomplete", missing, reason="PRESCRIPTION_INCOMPLETE")

@@ -1,0 +1,211 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class CaseKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CASE_KIND_UNSPECIFIED: _ClassVar[CaseKind]
+    ALIGNER: _ClassVar[CaseKind]
+    REFINEMENT: _ClassVar[CaseKind]
+    RETAINER: _ClassVar[CaseKind]
+
+class CaseState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CASE_STATE_UNSPECIFIED: _ClassVar[CaseState]
+    DRAFT: _ClassVar[CaseState]
+    SUBMITTED: _ClassVar[CaseState]
+    AWAITING_SETUP: _ClassVar[CaseState]
+    SETUP_READY: _ClassVar[CaseState]
+    READY_FOR_APPROVAL: _ClassVar[CaseState]
+    APPROVED: _ClassVar[CaseState]
+    IN_PRODUCTION: _ClassVar[CaseState]
+    IN_TREATMENT: _ClassVar[CaseState]
+    TREATMENT_COMPLETED: _ClassVar[CaseState]
+    CANCELLED: _ClassVar[CaseState]
+    CLOSED: _ClassVar[CaseState]
+CASE_KIND_UNSPECIFIED: CaseKind
+ALIGNER: CaseKind
+REFINEMENT: CaseKind
+RETAINER: CaseKind
+CASE_STATE_UNSPECIFIED: CaseState
+DRAFT: CaseState
+SUBMITTED: CaseState
+AWAITING_SETUP: CaseState
+SETUP_READY: CaseState
+READY_FOR_APPROVAL: CaseState
+APPROVED: CaseState
+IN_PRODUCTION: CaseState
+IN_TREATMENT: CaseState
+TREATMENT_COMPLETED: CaseState
+CANCELLED: CaseState
+CLOSED: CaseState
+
+class Patient(_message.Message):
+    __slots__ = ("id", "first_name", "last_name", "birth_date", "chart_number", "email", "mobile", "location_id", "provider_id", "etag", "create_time")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    FIRST_NAME_FIELD_NUMBER: _ClassVar[int]
+    LAST_NAME_FIELD_NUMBER: _ClassVar[int]
+    BIRTH_DATE_FIELD_NUMBER: _ClassVar[int]
+    CHART_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    MOBILE_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_ID_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    first_name: str
+    last_name: str
+    birth_date: str
+    chart_number: str
+    email: str
+    mobile: str
+    location_id: str
+    provider_id: str
+    etag: str
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., first_name: _Optional[str] = ..., last_name: _Optional[str] = ..., birth_date: _Optional[str] = ..., chart_number: _Optional[str] = ..., email: _Optional[str] = ..., mobile: _Optional[str] = ..., location_id: _Optional[str] = ..., provider_id: _Optional[str] = ..., etag: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Prescription(_message.Message):
+    __slots__ = ("goals", "arches", "teeth_not_to_move", "ipr_allowed", "attachments_allowed")
+    GOALS_FIELD_NUMBER: _ClassVar[int]
+    ARCHES_FIELD_NUMBER: _ClassVar[int]
+    TEETH_NOT_TO_MOVE_FIELD_NUMBER: _ClassVar[int]
+    IPR_ALLOWED_FIELD_NUMBER: _ClassVar[int]
+    ATTACHMENTS_ALLOWED_FIELD_NUMBER: _ClassVar[int]
+    goals: str
+    arches: _containers.RepeatedScalarFieldContainer[str]
+    teeth_not_to_move: _containers.RepeatedScalarFieldContainer[int]
+    ipr_allowed: bool
+    attachments_allowed: bool
+    def __init__(self, goals: _Optional[str] = ..., arches: _Optional[_Iterable[str]] = ..., teeth_not_to_move: _Optional[_Iterable[int]] = ..., ipr_allowed: _Optional[bool] = ..., attachments_allowed: _Optional[bool] = ...) -> None: ...
+
+class Case(_message.Message):
+    __slots__ = ("id", "number", "kind", "state", "patient_id", "provider_id", "location_id", "prescription", "etag", "create_time", "update_time", "patient_name")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_ID_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    PRESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    PATIENT_NAME_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    number: str
+    kind: CaseKind
+    state: CaseState
+    patient_id: str
+    provider_id: str
+    location_id: str
+    prescription: Prescription
+    etag: str
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    patient_name: str
+    def __init__(self, id: _Optional[str] = ..., number: _Optional[str] = ..., kind: _Optional[_Union[CaseKind, str]] = ..., state: _Optional[_Union[CaseState, str]] = ..., patient_id: _Optional[str] = ..., provider_id: _Optional[str] = ..., location_id: _Optional[str] = ..., prescription: _Optional[_Union[Prescription, _Mapping]] = ..., etag: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., patient_name: _Optional[str] = ...) -> None: ...
+
+class CreatePatientRequest(_message.Message):
+    __slots__ = ("patient", "request_id")
+    PATIENT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    patient: Patient
+    request_id: str
+    def __init__(self, patient: _Optional[_Union[Patient, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class GetPatientRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class ListPatientsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "query")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    query: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., query: _Optional[str] = ...) -> None: ...
+
+class ListPatientsResponse(_message.Message):
+    __slots__ = ("patients", "next_page_token")
+    PATIENTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    patients: _containers.RepeatedCompositeFieldContainer[Patient]
+    next_page_token: str
+    def __init__(self, patients: _Optional[_Iterable[_Union[Patient, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class UpdatePatientRequest(_message.Message):
+    __slots__ = ("patient",)
+    PATIENT_FIELD_NUMBER: _ClassVar[int]
+    patient: Patient
+    def __init__(self, patient: _Optional[_Union[Patient, _Mapping]] = ...) -> None: ...
+
+class CreateCaseRequest(_message.Message):
+    __slots__ = ("case", "request_id")
+    CASE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    case: Case
+    request_id: str
+    def __init__(self, case: _Optional[_Union[Case, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class GetCaseRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class ListCasesRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "filter", "order_by")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    ORDER_BY_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    filter: str
+    order_by: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ..., order_by: _Optional[str] = ...) -> None: ...
+
+class ListCasesResponse(_message.Message):
+    __slots__ = ("cases", "next_page_token")
+    CASES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    cases: _containers.RepeatedCompositeFieldContainer[Case]
+    next_page_token: str
+    def __init__(self, cases: _Optional[_Iterable[_Union[Case, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class UpdatePrescriptionRequest(_message.Message):
+    __slots__ = ("id", "prescription", "etag")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PRESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    prescription: Prescription
+    etag: str
+    def __init__(self, id: _Optional[str] = ..., prescription: _Optional[_Union[Prescription, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class TransitionCaseRequest(_message.Message):
+    __slots__ = ("id", "etag", "reason", "request_id")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    etag: str
+    reason: str
+    request_id: str
+    def __init__(self, id: _Optional[str] = ..., etag: _Optional[str] = ..., reason: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...

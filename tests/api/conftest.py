@@ -1,0 +1,106 @@
+"""A real server on 127.0.0.1:0 over a fresh database: SQLite, and PostgreSQL where one is reachable."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+
+import grpc
+import pytest
+from orthoplan.adapters.db.engine import make_engine, upgrade
+from orthoplan.adapters.db.uow import uow_factory
+from orthoplan.adapters.passwords import Argon2Passwords
+from orthoplan.api.context import Runtime
+from orthoplan.api.server import ApiServer
+from orthoplan.domain.identity import Role
+from orthoplan.services.deps import Deps
+from orthoplan.services.organization import NewUser, init_organization
+from orthoplan.v1 import cases_pb2_grpc, identity_pb2, identity_pb2_grpc
+from sqlalchemy import create_engine, text
+
+PG_ADMIN_URL = os.environ.get("ORTHOPLAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PASSWORD = "correct horse 42 battery"
+
+
+def _pg_reachable() -> str | None:
+    try:
+        eng = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with eng.connect():
+            pass
+        eng.dispose()
+        return None
+    except Exception as e:  # noqa: BLE001 - any failure means "skip with the reason"
+        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {e.__class__.__name__}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'orthoplan.db'}"
+        return
+    why = _pg_reachable()
+    if why:
+        pytest.skip(why)
+    name = "orthoplan_t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@dataclass
+class Api:
+    server: ApiServer
+    runtime: Runtime
+    channel: grpc.Channel
+    admin_email: str
+
+    def stubs(self, token: str | None = None):
+        return Stubs(self.channel, token)
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> Stubs:
+        res = identity_pb2_grpc.AuthServiceStub(self.channel).SignIn(
+            identity_pb2.SignInRequest(email=email, password=password))
+        return Stubs(self.channel, res.access_token)
+
+
+class Stubs:
+    """Stubs whose calls carry the bearer token."""
+
+    def __init__(self, channel: grpc.Channel, token: str | None):
+        self.token = token
+        md = [("authorization", f"Bearer {token}")] if token else []
+        self.auth = _WithMetadata(identity_pb2_grpc.AuthServiceStub(channel), md)
+        self.org = _WithMetadata(identity_pb2_grpc.OrganizationServiceStub(channel), md)
+        self.patients = _WithMetadata(cases_pb2_grpc.PatientServiceStub(channel), md)
+        self.cases = _WithMetadata(cases_pb2_grpc.CaseServiceStub(channel), md)
+
+
+class _WithMetadata:
+    def __init__(self, stub, metadata):
+        self._stub, self._md = stub, metadata
+
+    def __getattr__(self, name):
+        method = getattr(self._stub, name)
+        return lambda request, **kw: method(request, metadata=self._md + list(kw.pop("metadata", [])), **kw)
+
+
+@pytest.fixture
+def api(database_url):
+    engine = make_engine(database_url)
+    upgrade(engine)
+    deps = Deps(passwords=Argon2Passwords(time_cost=1, memory_cost_kib=1024))
+    rt = Runtime(uow_factory(engine), deps)
+    with rt.uow() as uow:
+        init_organization(uow, deps, "Smile Group", NewUser("boss@smile.test", "Boss", int(Role.SUPER_ADMIN), PASSWORD))
+        uow.commit()
+    server = ApiServer(rt, "127.0.0.1:0", workers=8).start()
+    channel = grpc.insecure_channel(server.target)
+    yield Api(server, rt, channel, "boss@smile.test")
+    channel.close()
+    server.stop(grace=1.0)
+    engine.dispose()

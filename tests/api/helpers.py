@@ -1,0 +1,85 @@
+"""Builders for API tests: an organization with a user of every role, patients and cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import grpc
+import pytest
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+from orthoplan.v1 import cases_pb2 as cpb
+from orthoplan.v1 import identity_pb2 as ipb
+
+from tests.api.conftest import PASSWORD, Api, Stubs
+
+
+@dataclass
+class Org:
+    admin: Stubs
+    region: ipb.Region
+    loc_a: ipb.Location
+    loc_b: ipb.Location
+    users: dict[str, ipb.User]
+    as_: dict[str, Stubs]
+
+
+def build_org(api: Api) -> Org:
+    admin = api.sign_in(api.admin_email)
+    region = admin.org.CreateRegion(ipb.CreateRegionRequest(region=ipb.Region(name="North")))
+    loc_a = admin.org.CreateLocation(ipb.CreateLocationRequest(location=ipb.Location(name="A", region_id=region.id)))
+    loc_b = admin.org.CreateLocation(ipb.CreateLocationRequest(location=ipb.Location(name="B")))
+    specs = {
+        "regional": (ipb.REGIONAL_ADMIN, [], region.id),
+        "locadmin_b": (ipb.LOCATION_ADMIN, [loc_b.id], ""),
+        "provider_a": (ipb.PROVIDER, [loc_a.id], ""),
+        "provider_a2": (ipb.PROVIDER, [loc_a.id], ""),
+        "provider_b": (ipb.PROVIDER, [loc_b.id], ""),
+        "tc_a": (ipb.TREATMENT_COORDINATOR, [loc_a.id], ""),
+        "reception_a": (ipb.RECEPTION, [loc_a.id], ""),
+    }
+    users, as_ = {}, {}
+    for key, (role, locs, reg) in specs.items():
+        users[key] = admin.org.CreateUser(ipb.CreateUserRequest(
+            user=ipb.User(email=f"{key}@smile.test", display_name=key, role=role, location_ids=locs, region_id=reg),
+            password=PASSWORD))
+        as_[key] = api.sign_in(f"{key}@smile.test")
+    return Org(admin, region, loc_a, loc_b, users, as_)
+
+
+def new_patient(stubs: Stubs, loc: str, provider: str, chart: str, first: str = "Ada", last: str = "Lovelace"):
+    return stubs.patients.CreatePatient(cpb.CreatePatientRequest(patient=cpb.Patient(
+        first_name=first, last_name=last, birth_date="1990-05-01", chart_number=chart, location_id=loc,
+        provider_id=provider, email="ada@example.test", mobile="+447700900123")))
+
+
+def new_case(stubs: Stubs, patient_id: str, goals: str = "close spaces", request_id: str = ""):
+    return stubs.cases.CreateCase(cpb.CreateCaseRequest(case=cpb.Case(
+        kind=cpb.ALIGNER, patient_id=patient_id,
+        prescription=cpb.Prescription(goals=goals, arches=["upper", "lower"], ipr_allowed=True)),
+        request_id=request_id))
+
+
+def rpc_error(call, code: grpc.StatusCode) -> grpc.RpcError:
+    with pytest.raises(grpc.RpcError) as ei:
+        call()
+    assert ei.value.code() == code, (ei.value.code(), ei.value.details())
+    return ei.value
+
+
+def details(err: grpc.RpcError) -> dict[str, object]:
+    """The rich error's ErrorInfo reason and its violations by field/subject."""
+    status = rpc_status.from_call(err)
+    out: dict[str, object] = {"violations": {}}
+    for d in status.details:
+        for cls in (error_details_pb2.ErrorInfo, error_details_pb2.BadRequest, error_details_pb2.PreconditionFailure):
+            if d.Is(cls.DESCRIPTOR):
+                msg = cls()
+                d.Unpack(msg)
+                if cls is error_details_pb2.ErrorInfo:
+                    out["reason"], out["domain"] = msg.reason, msg.domain
+                elif cls is error_details_pb2.BadRequest:
+                    out["violations"].update({v.field: v.description for v in msg.field_violations})
+                else:
+                    out["violations"].update({v.subject: v.description for v in msg.violations})
+    return out
