@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from ..adapters.db import models as m
 from ..adapters.db.uow import SqlUnitOfWork
-from ..domain.errors import InvalidArgument, Violation
+from ..domain.errors import Collector, InvalidArgument, Violation
 from ..domain.identity import Principal
+from ..services import validate
 from ..services.deps import Deps
 
 PRINCIPAL: contextvars.ContextVar[Principal | None] = contextvars.ContextVar("principal", default=None)
@@ -41,8 +42,9 @@ def mutate(rt: Runtime, method: str, request: Message, request_id: str,
     """Runs `body` in one transaction. With a request_id, the first response is stored in that same
     transaction and replayed on retries; reusing the id for a different request is refused."""
     p = principal()
-    if len(request_id) > 64 or (request_id and not request_id.isprintable()):
-        raise InvalidArgument("request_id: invalid", [Violation("request_id", "must be 1-64 printable characters")])
+    c = Collector()
+    validate.request_id(c, request_id)
+    c.raise_if_any()
     digest = hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest()
     with rt.uow() as uow:
         if request_id:

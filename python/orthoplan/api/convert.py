@@ -6,8 +6,8 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from ..adapters.db import models as m
 from ..services.cases import Prescription
+from ..services.concurrency import etag_of
 from ..services.deps import aware
-from ..services.organization import etag_of
 from ..v1 import cases_pb2 as cpb
 from ..v1 import identity_pb2 as ipb
 

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import select, tuple_
 
 from ..adapters.db import models as m
 from ..adapters.db.uow import SqlUnitOfWork
 from ..domain import cases as dc
-from ..domain.errors import Collector, FailedPrecondition, InvalidArgument, StaleEtag, Violation
+from ..domain.errors import Collector, FailedPrecondition, InvalidArgument, Violation
 from ..domain.identity import Principal
 from . import access, pagination
 from . import validate as v
 from .audit_trail import record, snapshot
+from .concurrency import check_etag
 from .deps import Deps, aware
-from .organization import etag_of
 
 
 @dataclass(frozen=True)
@@ -141,8 +141,7 @@ def list_cases(uow: SqlUnitOfWork, p: Principal, page_size: int, page_token: str
 def _locked_for_change(uow: SqlUnitOfWork, p: Principal, case_id: str, etag: str) -> m.Case:
     v.require_id("id", case_id)
     row = access.visible_case(uow.session, p, case_id, lock=True)
-    if etag and etag != etag_of(row):
-        raise StaleEtag(f"case {case_id} changed since it was read (etag {etag_of(row)})")
+    check_etag(row, etag, f"case {case_id}")
     return row
 
 
@@ -168,7 +167,6 @@ class TransitionArgs:
     case_id: str
     etag: str = ""
     reason: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def transition_case(uow: SqlUnitOfWork, deps: Deps, p: Principal, name: str, a: TransitionArgs) -> m.Case:
@@ -180,14 +178,9 @@ def transition_case(uow: SqlUnitOfWork, deps: Deps, p: Principal, name: str, a: 
     if name == "submit":
         _require_complete(row)
     before = snapshot(row)
-    new_state = dc.transition(dc.CaseState(row.state), name)
-    # compare-and-set on the version as well: a concurrent writer makes this a StaleEtag, not a lost update
-    res = uow.session.execute(update(m.Case).where(m.Case.id == row.id, m.Case.version == row.version)
-                              .values(state=int(new_state), updated=deps.clock(), version=row.version + 1)
-                              .execution_options(synchronize_session=False))
-    if res.rowcount != 1:
-        raise StaleEtag(f"case {row.id} changed concurrently")
-    uow.session.refresh(row)
+    row.state = int(dc.transition(dc.CaseState(row.state), name))
+    row.updated = deps.clock()
+    uow.flush()  # version_id_col makes this a compare-and-set: a concurrent writer gets StaleEtag
     record(uow.session, deps, p, name + "_case", "case", row.id, before, {**snapshot(row), "reason": a.reason})
     return row
 

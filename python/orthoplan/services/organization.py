@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 
 from ..adapters.db import models as m
 from ..adapters.db.uow import SqlUnitOfWork
-from ..domain.errors import AlreadyExists, Collector, FailedPrecondition, NotFound, PermissionDenied, StaleEtag
+from ..domain.errors import AlreadyExists, Collector, FailedPrecondition, NotFound, PermissionDenied
 from ..domain.identity import ADMIN_ROLES, Principal, Role
 from . import access, pagination
 from . import validate as v
 from .audit_trail import record, snapshot
 from .auth import principal_of, revoke_user_sessions
+from .concurrency import check_etag
 from .deps import Deps
 
 
@@ -163,15 +164,10 @@ def list_users(uow: SqlUnitOfWork, p: Principal, page_size: int, page_token: str
 def deactivate_user(uow: SqlUnitOfWork, deps: Deps, p: Principal, user_id: str, etag: str) -> m.User:
     require_admin(p)
     row = get_user(uow, p, user_id)
-    if etag and etag != etag_of(row):
-        raise StaleEtag(f"user {user_id} changed since it was read")
+    check_etag(row, etag, f"user {user_id}")
     before = snapshot(row, "password_hash")
     row.active = False
     revoke_user_sessions(uow.session, row.id)
     uow.flush()
     record(uow.session, deps, p, "deactivate_user", "user", row.id, before, snapshot(row, "password_hash"))
     return row
-
-
-def etag_of(row) -> str:
-    return f'"{row.version}"'

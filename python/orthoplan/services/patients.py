@@ -9,13 +9,13 @@ from sqlalchemy import func, or_, select, tuple_
 
 from ..adapters.db import models as m
 from ..adapters.db.uow import SqlUnitOfWork
-from ..domain.errors import AlreadyExists, Collector, NotFound, PermissionDenied, StaleEtag
+from ..domain.errors import AlreadyExists, Collector, NotFound, PermissionDenied
 from ..domain.identity import Principal, Role
 from . import access, pagination
 from . import validate as v
 from .audit_trail import record, snapshot
+from .concurrency import check_etag
 from .deps import Deps
-from .organization import etag_of
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,7 @@ def update_patient(uow: SqlUnitOfWork, deps: Deps, p: Principal, patient_id: str
     row = access.visible_patient(uow.session, p, patient_id)
     if p.role == Role.RECEPTION:
         raise PermissionDenied("RECEPTION may not edit patients")
-    if etag != etag_of(row):
-        raise StaleEtag(f"patient {patient_id} changed since it was read")
+    check_etag(row, etag, f"patient {patient_id}")
     if values["chart_number"] != row.chart_number and uow.session.execute(
             select(m.Patient.id).where(m.Patient.organization_id == p.organization_id,
                                        m.Patient.chart_number == values["chart_number"])).first():
