@@ -54,6 +54,7 @@ py::dict prepare_case(const py::array& verts, const py::array& vert_len, const p
   d["tooth_f"] = to_numpy(std::move(pc.tooth_f), {T, orthoplan::TF_STRIDE});
   const py::ssize_t ntri = py::ssize_t(pc.tris.size() / orthoplan::TRI_STRIDE);
   d["tris"] = to_numpy(std::move(pc.tris), {ntri, orthoplan::TRI_STRIDE});
+  d["tri_sign"] = to_numpy(std::move(pc.tri_sign), {ntri, orthoplan::SG_STRIDE});
   const py::ssize_t nn = py::ssize_t(pc.node_child.size() / 2);
   d["node_box"] = to_numpy(std::move(pc.node_box), {nn, 6});
   d["node_child"] = to_numpy(std::move(pc.node_child), {nn, 2});
@@ -75,6 +76,7 @@ orthoplan::ClearanceView view_of(const py::dict& d, int* teeth) {
       ti,
       checked<float>(d["tooth_f"], "prepared.tooth_f", {*teeth, orthoplan::TF_STRIDE}),
       checked<float>(d["tris"], "prepared.tris", {-1, orthoplan::TRI_STRIDE}),
+      checked<float>(d["tri_sign"], "prepared.tri_sign", {-1, orthoplan::SG_STRIDE}),
       checked<float>(d["node_box"], "prepared.node_box", {-1, 6}),
       checked<int>(d["node_child"], "prepared.node_child", {-1, 2}),
       checked<float>(d["node_dip"], "prepared.node_dip", {-1, orthoplan::DIP_STRIDE}),
@@ -145,6 +147,8 @@ PYBIND11_MODULE(_core, m) {
   m.def("staging_poses", &staging_poses, py::arg("motion"), py::arg("start"), py::arg("steps"),
         py::arg("stages"));
   m.attr("MOTION_STRIDE") = orthoplan::MOTION_STRIDE;
+  m.attr("SG_W") = int(orthoplan::SG_W);
+  m.attr("SG_UNSAFE") = ORTHO_SG_UNSAFE;
   m.attr("STAT_NAMES") = py::make_tuple("verts", "faces", "degenerate", "boundary_edges", "caps",
                                         "misoriented_edges", "nonmanifold_edges", "samples",
                                         "grid_nodes");

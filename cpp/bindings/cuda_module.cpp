@@ -21,17 +21,18 @@ void download(py::array& dst, uintptr_t src) {
   oc::download(dst.mutable_data(), src, size_t(dst.nbytes()));
 }
 
-// ptrs: the ten prepared arrays' device addresses in ClearanceView order.
+// ptrs: the eleven prepared arrays' device addresses in ClearanceView order.
 void clearance(const py::tuple& ptrs, uintptr_t poses, int B, int S, int T, uintptr_t pairs,
                int P, float max_distance, uintptr_t c, uintptr_t wa, uintptr_t wb) {
-  orthoplan::bind::require(ptrs.size() == 10, "prepared: expected 10 device pointers");
+  orthoplan::bind::require(ptrs.size() == 11, "prepared: expected 11 device pointers");
   auto p = [&](int i) { return ptrs[i].cast<uintptr_t>(); };
   orthoplan::ClearanceView g{
       reinterpret_cast<const int*>(p(0)), reinterpret_cast<const float*>(p(1)),
       reinterpret_cast<const float*>(p(2)), reinterpret_cast<const float*>(p(3)),
-      reinterpret_cast<const int*>(p(4)), reinterpret_cast<const float*>(p(5)),
+      reinterpret_cast<const float*>(p(4)), reinterpret_cast<const int*>(p(5)),
       reinterpret_cast<const float*>(p(6)), reinterpret_cast<const float*>(p(7)),
-      reinterpret_cast<const int*>(p(8)), reinterpret_cast<const float*>(p(9))};
+      reinterpret_cast<const float*>(p(8)), reinterpret_cast<const int*>(p(9)),
+      reinterpret_cast<const float*>(p(10))};
   py::gil_scoped_release release;
   oc::clearance(g, poses, B, S, T, pairs, P, max_distance, c, wa, wb);
   oc::synchronize();

@@ -28,7 +28,8 @@ extern "C" __global__ void ortho_staging_poses(const float* motion, const int* s
 
 // One thread per (schedule, stage, pair); outputs laid out [B, S, P] (witnesses x3).
 extern "C" __global__ void ortho_clearance(const int* tooth_i, const float* tooth_f,
-                                           const float* tris, const float* node_box,
+                                           const float* tris, const float* tri_sign,
+                                           const float* node_box,
                                            const int* node_child, const float* node_dip,
                                            const float* samples,
                                            const float* snode, const int* snode_child,
@@ -37,7 +38,7 @@ extern "C" __global__ void ortho_clearance(const int* tooth_i, const float* toot
                                            float* clearance, float* witness_a, float* witness_b) {
   const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= (long long)B * S * P) return;
-  const orthoplan::ClearanceView g{tooth_i, tooth_f, tris,  node_box,    node_child,
+  const orthoplan::ClearanceView g{tooth_i, tooth_f, tris, tri_sign, node_box, node_child,
                                    node_dip, samples, snode, snode_child, grid};
   const int p = (int)(i % P);
   orthoplan::clearance_task(g, poses + (i / P) * T * 16, pairs[2 * p], pairs[2 * p + 1],

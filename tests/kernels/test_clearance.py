@@ -117,6 +117,39 @@ def test_exact_distance_against_python_fcl_on_separated_blobs():
         assert exact - 1e-4 <= ours[s] <= exact + 0.02
 
 
+def tangled_tooth():
+    """One mesh of four closed spheres: two that cross (their crossing sheets are unsafe for the
+    pseudo-normal shortcut), one nested inside them (winding 1 on both of its sides) and one turned
+    inside out beside them (winding -1 within, 0 without: outside on both sides)."""
+    trimesh = pytest.importorskip("trimesh")
+    verts, faces = [], []
+    for r, c, flip in ((2.0, (0, 0, 0), False), (1.6, (1.8, 0.3, 0), False),
+                       (0.6, (0.6, 0, 0), False), (0.5, (0, 0, 4.5), True)):
+        m = trimesh.creation.icosphere(subdivisions=2, radius=r).apply_translation(c)
+        faces.append((m.faces[:, ::-1] if flip else m.faces) + sum(len(v) for v in verts))
+        verts.append(m.vertices)
+    return np.concatenate(verts), np.concatenate(faces)
+
+
+def test_tangled_mesh_signs_match_reference(backend):
+    rng = np.random.default_rng(11)
+    prep = K.prepare_case([tangled_tooth(), open_blob(rng)])
+    w = prep.front_winding(0)
+    assert np.isnan(w).any() and {-1.0, 0.0, 1.0} <= set(w[~np.isnan(w)])
+    # blob turned to face -x (its cap away): beside the inverted sphere (0.3 and 0.05 mm off it,
+    # then 0.2 mm into it), then into the crossing
+    dome = prep.samples(1)[:, 2].max()
+    centres = [(0.5 + dome + gap, 0, 4.5) for gap in (0.3, 0.05, -0.2)] + [(4.5, 1.0, 0), (4.0, 1.2, 0),
+                                                                          (3.2, 1.2, 0.5)]
+    poses = np.tile(np.eye(4), (1, len(centres), 2, 1, 1))
+    poses[0, :, 1, :3, :3] = [[0, 0, -1], [0, 1, 0], [1, 0, 0]]  # mesh +z -> world -x
+    poses[0, :, 1, :3, 3] = centres
+    got = K.clearance(prep, poses, [[0, 1], [1, 0]], max_distance=3.0, backend=backend)
+    ref = K.clearance(prep, poses, [[0, 1], [1, 0]], max_distance=3.0, backend="numpy")
+    assert (ref.clearance < 0).any() and (ref.clearance > 0).any()
+    np.testing.assert_allclose(got.clearance, ref.clearance, atol=ATOL)
+
+
 def test_real_arch_neighbours_match_reference(backend):
     teeth = arch_teeth("P3", "upper")[:5]
     prep = K.prepare_case(list(teeth))

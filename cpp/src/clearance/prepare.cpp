@@ -13,11 +13,15 @@ namespace {
 
 constexpr int kTriLeaf = 4;
 constexpr int kSampleLeaf = 16;
+// The grid box reaches this far past the crown: samples beyond it are bounded only by their
+// distance to the box, so a margin of a few cells would leave nearby teeth poorly culled.
+constexpr float kMinMargin = 1.0f;  // mm
 constexpr long long kMaxGridNodes = 16LL << 20;  // per tooth: 64 MiB of float32
 
 struct ToothBuild {
   std::vector<float> tris, node_box, node_dip, samples, snode;
-  std::vector<int> node_child, snode_child;
+  std::vector<int> node_child, snode_child, faces;  // faces: vertex ids in BVH order
+  int nverts = 0;
   V3 lo, hi;
   int stats[ST_STRIDE];
 };
@@ -73,8 +77,12 @@ ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spaci
   TreeTopo bt = build_median_tree(cen, kTriLeaf);
   if (bt.depth > 60) throw std::invalid_argument("meshes: triangle tree too deep");
   tb.tris.resize(recs.size());
-  for (int i = 0; i < ntri; ++i)
+  tb.faces.resize(size_t(ntri) * 3);
+  tb.nverts = int(c.verts.size());
+  for (int i = 0; i < ntri; ++i) {
     std::copy_n(&recs[size_t(bt.perm[i]) * TRI_STRIDE], TRI_STRIDE, &tb.tris[size_t(i) * TRI_STRIDE]);
+    std::copy_n(&c.faces[size_t(bt.perm[i]) * 3], 3, &tb.faces[size_t(i) * 3]);
+  }
   tb.node_child = bt.child;
   const int nn = int(bt.first.size());
   tb.node_box.resize(size_t(nn) * 6);
@@ -129,9 +137,10 @@ void fill_grid(const ClearanceView& view, int t, float* grid) {
 #pragma omp parallel for schedule(dynamic, 256)
   for (long long i = 0; i < total; ++i) {
     V3 p{tf[TF_OX] + h * float(i % nx), tf[TF_OY] + h * float((i / nx) % ny), tf[TF_OZ] + h * float(i / (nx * ny))};
-    float d = std::sqrt(closest_on_tooth(view, t, p, ortho_inf()).d2);
+    const Closest c = closest_on_tooth(view, t, p, ortho_inf());
+    const float d = std::sqrt(c.d2);
     grid[i] = d;
-    if (d <= h * 1.001f) sign[size_t(i)] = winding_number(view, t, p) > 0.5f ? -1 : 1;
+    if (d <= h * 1.001f) sign[size_t(i)] = inside_closed(view, t, c, p) ? -1 : 1;
   }
   std::vector<long long> queue;
   queue.reserve(size_t(total));
@@ -195,10 +204,11 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
     ti[TI_SAMP] = append(pc.samples, tb[t].samples, 3);
     ti[TI_SNODE] = append(pc.snode, tb[t].snode, 4);
     append(pc.snode_child, tb[t].snode_child, 2);
-    const float h = grid_spacing, margin = 2.f * grid_spacing;
+    const float h = grid_spacing, margin = std::ceil(std::max(2.f * h, kMinMargin) / h) * h;
     V3 ext = tb[t].hi - tb[t].lo;
-    long long n[3] = {(long long)std::ceil(ext.x / h + 4.f) + 1, (long long)std::ceil(ext.y / h + 4.f) + 1,
-                      (long long)std::ceil(ext.z / h + 4.f) + 1};
+    const float cells = 2.f * std::round(margin / h);  // margin cells on both sides
+    long long n[3] = {(long long)std::ceil(ext.x / h + cells) + 1, (long long)std::ceil(ext.y / h + cells) + 1,
+                      (long long)std::ceil(ext.z / h + cells) + 1};
     if (n[0] * n[1] * n[2] > kMaxGridNodes)
       throw std::invalid_argument("grid_spacing: " + std::to_string(h) + " mm gives " +
                                   std::to_string(n[0] * n[1] * n[2]) + " grid nodes for tooth " +
@@ -210,14 +220,18 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
     tf[TF_OX] = tb[t].lo.x - margin; tf[TF_OY] = tb[t].lo.y - margin; tf[TF_OZ] = tb[t].lo.z - margin;
     tf[TF_H] = h;
     tf[TF_MARGIN] = margin;
-    // Trilinear interpolation of a 1-Lipschitz function errs by at most sqrt(3)/2 h; pad for rounding.
-    tf[TF_ERR] = 0.8660254f * h * 1.0001f + 1e-5f;
+    tf[TF_PAD] = 1e-4f * h + 1e-5f;  // float rounding of the trilinear error bound
     std::copy(tb[t].stats, tb[t].stats + ST_STRIDE, &pc.stats[size_t(t) * ST_STRIDE]);
     pc.stats[size_t(t) * ST_STRIDE + ST_GRID_NODES] = int(n[0] * n[1] * n[2]);
   }
   if (goff[teeth] > (1LL << 31) - 1) throw std::invalid_argument("meshes: case too large for grids");
   pc.grid.resize(size_t(goff[teeth]));
+  pc.tri_sign.resize(pc.tris.size() / TRI_STRIDE * SG_STRIDE);
   const ClearanceView view = pc.view();
+  for (int t = 0; t < teeth; ++t) {
+    std::vector<float> sg = sign_records(view, t, tb[t].faces, tb[t].nverts);
+    std::copy(sg.begin(), sg.end(), pc.tri_sign.begin() + size_t(pc.tooth_i[size_t(t) * TI_STRIDE + TI_TRI]) * SG_STRIDE);
+  }
   for (int t = 0; t < teeth; ++t) fill_grid(view, t, &pc.grid[size_t(goff[t])]);
   return pc;
 }

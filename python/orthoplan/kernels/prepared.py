@@ -11,8 +11,8 @@ import numpy as np
 from . import _core
 from ._validate import positive_scalar, real_array
 
-ARRAY_NAMES = ("tooth_i", "tooth_f", "tris", "node_box", "node_child", "node_dip", "samples", "snode",
-               "snode_child", "grid")
+ARRAY_NAMES = ("tooth_i", "tooth_f", "tris", "tri_sign", "node_box", "node_child", "node_dip",
+               "samples", "snode", "snode_child", "grid")
 DEFAULT_SAMPLE_SPACING = 0.25  # mm: at most this far from any crown point to a sample
 DEFAULT_GRID_SPACING = 0.5  # mm: culling grid; affects speed and memory, never the result
 
@@ -35,6 +35,15 @@ class PreparedCase:
         """Triangles [F, 3, 3] of the capped (closed) crown `tooth`, mesh coordinates."""
         lo, hi = self._range("tris", tooth)
         return self.arrays["tris"][lo:hi, :9].reshape(-1, 3, 3)
+
+    def front_winding(self, tooth: int) -> np.ndarray:
+        """Per closed-mesh triangle of `tooth`: the winding number just off its outer side, or NaN
+        where the crown is not a clean manifold around it (there the kernels' sign comes from the
+        full winding number instead of the pseudo-normal shortcut)."""
+        lo, hi = self._range("tris", tooth)
+        w = self.arrays["tri_sign"][lo:hi, _core.SG_W].astype(np.float64)
+        w[w >= _core.SG_UNSAFE] = np.nan
+        return w
 
     def samples(self, tooth: int) -> np.ndarray:
         """Sample points [N, 3] of crown `tooth` (mesh coordinates)."""

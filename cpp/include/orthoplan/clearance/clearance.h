@@ -10,8 +10,11 @@
 //
 // Prepared per-case structures (built once by prepare.cpp, all coordinates in mesh frame, mm):
 //   tooth_i [T, TI_STRIDE] int32   offsets and grid dimensions of each tooth
-//   tooth_f [T, TF_STRIDE] float32 grid origin, spacing, margin and interpolation error bound
+//   tooth_f [T, TF_STRIDE] float32 grid origin, spacing, margin and rounding pad of the error bound
 //   tris    [NT, TRI_STRIDE] float32 capped triangles (3 vertices, outward winding)
+//   tri_sign [NT, SG_STRIDE] float32 per triangle: face, edge (ab, bc, ca) and vertex (a, b, c)
+//            angle-weighted pseudo-normals and the winding number just off its outer side, or
+//            SG_UNSAFE where the crown is not a clean manifold around the triangle (sign_safety.cpp)
 //   node_box [NN, 6] float32, node_child [NN, 2] int32  triangle BVH (leaf: child = first, -count)
 //   node_dip [NN, DIP_STRIDE] float32 per BVH node: area-weighted centre, area vector, radius
 //            (the dipole term of the fast winding number)
@@ -26,14 +29,17 @@
 namespace orthoplan {
 
 enum ToothInt { TI_TRI = 0, TI_NODE, TI_SAMP, TI_SNODE, TI_GRID, TI_NX, TI_NY, TI_NZ, TI_STRIDE };
-enum ToothFloat { TF_OX = 0, TF_OY, TF_OZ, TF_H, TF_MARGIN, TF_ERR, TF_STRIDE };
+enum ToothFloat { TF_OX = 0, TF_OY, TF_OZ, TF_H, TF_MARGIN, TF_PAD, TF_STRIDE };
 enum TriField { TR_V = 0, TRI_STRIDE = 9 };
+enum SignField { SG_N = 0, SG_E = 3, SG_V = 12, SG_W = 21, SG_STRIDE = 24 };
+#define ORTHO_SG_UNSAFE 1e30f
 enum DipField { DIP_C = 0, DIP_N = 3, DIP_R = 6, DIP_STRIDE = 8 };
 
 struct ClearanceView {
   const int* tooth_i;
   const float* tooth_f;
   const float* tris;
+  const float* tri_sign;
   const float* node_box;
   const int* node_child;
   const float* node_dip;

@@ -1,6 +1,6 @@
 // Clearance math, one source for g++, nvcc and NVRTC: exact point-triangle distance, BVH
-// closest-point search, the fast winding number, the SDF-grid lower bound and the per-(b, s, pair)
-// query.
+// closest-point search, the fast winding number, the pseudo-normal sign shortcut, the SDF-grid
+// bounds and the per-(b, s, pair) query.
 #pragma once
 #include "orthoplan/clearance/clearance.h"
 #include "orthoplan/common/vec.h"
@@ -23,24 +23,28 @@ ORTHO_HD float ortho_nan() {
 }
 
 // Closest point on triangle (a, b, c) to p (Ericson, Real-Time Collision Detection 5.1.5).
-ORTHO_HD V3 closest_on_triangle(V3 p, V3 a, V3 b, V3 c) {
+// *feat receives the feature it lies on: vertex a, b, c (0-2), edge ab, bc, ca (3-5), face (6).
+ORTHO_HD V3 closest_on_triangle(V3 p, V3 a, V3 b, V3 c, int* feat) {
   V3 ab = b - a, ac = c - a, ap = p - a;
   float d1 = dot(ab, ap), d2 = dot(ac, ap);
-  if (d1 <= 0.f && d2 <= 0.f) return a;
+  if (d1 <= 0.f && d2 <= 0.f) { *feat = 0; return a; }
   V3 bp = p - b;
   float d3 = dot(ab, bp), d4 = dot(ac, bp);
-  if (d3 >= 0.f && d4 <= d3) return b;
+  if (d3 >= 0.f && d4 <= d3) { *feat = 1; return b; }
   float vc = d1 * d4 - d3 * d2;
-  if (vc <= 0.f && d1 >= 0.f && d3 <= 0.f) return a + ab * (d1 / (d1 - d3));
+  if (vc <= 0.f && d1 >= 0.f && d3 <= 0.f) { *feat = 3; return a + ab * (d1 / (d1 - d3)); }
   V3 cp = p - c;
   float d5 = dot(ab, cp), d6 = dot(ac, cp);
-  if (d6 >= 0.f && d5 <= d6) return c;
+  if (d6 >= 0.f && d5 <= d6) { *feat = 2; return c; }
   float vb = d5 * d2 - d1 * d6;
-  if (vb <= 0.f && d2 >= 0.f && d6 <= 0.f) return a + ac * (d2 / (d2 - d6));
+  if (vb <= 0.f && d2 >= 0.f && d6 <= 0.f) { *feat = 5; return a + ac * (d2 / (d2 - d6)); }
   float va = d3 * d6 - d5 * d4;
-  if (va <= 0.f && (d4 - d3) >= 0.f && (d5 - d6) >= 0.f)
+  if (va <= 0.f && (d4 - d3) >= 0.f && (d5 - d6) >= 0.f) {
+    *feat = 4;
     return b + (c - b) * ((d4 - d3) / ((d4 - d3) + (d5 - d6)));
+  }
   float inv = 1.f / (va + vb + vc);
+  *feat = 6;
   return a + ab * (vb * inv) + ac * (vc * inv);
 }
 
@@ -55,6 +59,7 @@ struct Closest {
   float d2;   // squared distance (r2max when nothing closer was found)
   V3 point;   // closest point (mesh frame)
   int tri;    // global triangle index, -1 when nothing within the radius
+  int feat;   // feature of that triangle holding the point (closest_on_triangle)
 };
 
 // Closest point of tooth t's capped surface to p (mesh frame), searching within sqrt(r2max).
@@ -62,7 +67,7 @@ ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2m
   const int node0 = g.tooth_i[t * TI_STRIDE + TI_NODE];
   const int tri0 = g.tooth_i[t * TI_STRIDE + TI_TRI];
   Closest best;
-  best.d2 = r2max; best.tri = -1; best.point = p;
+  best.d2 = r2max; best.tri = -1; best.point = p; best.feat = 6;
   int stack[64];
   float sd2[64];
   int sp = 0;
@@ -76,9 +81,10 @@ ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2m
     if (c1 < 0) {  // leaf: triangles [c0, c0 - c1)
       for (int i = c0; i < c0 - c1; ++i) {
         const float* tr = g.tris + (long long)(tri0 + i) * TRI_STRIDE;
-        V3 q = closest_on_triangle(p, load3(tr), load3(tr + 3), load3(tr + 6));
+        int feat;
+        V3 q = closest_on_triangle(p, load3(tr), load3(tr + 3), load3(tr + 6), &feat);
         float d2 = norm2(p - q);
-        if (d2 < best.d2) { best.d2 = d2; best.point = q; best.tri = tri0 + i; }
+        if (d2 < best.d2) { best.d2 = d2; best.point = q; best.tri = tri0 + i; best.feat = feat; }
       }
       continue;
     }
@@ -138,10 +144,33 @@ ORTHO_HD float winding_number(const ClearanceView& g, int t, V3 p) {
   return omega * 0.0795774715f;  // 1 / (4 pi)
 }
 
-// Lower bound of sd_t(p): trilinear grid value minus its proven error (sqrt(3)/2 h) inside the
-// grid box; outside it, distance to the box plus the margin between box and crown (p is outside).
-// *interp receives the trilinear value inside the box (0 outside, with *in_box false).
-ORTHO_HD float grid_lower_bound(const ClearanceView& g, int t, V3 p, float* interp, bool* in_box) {
+// Inside test for p from its closest point q on triangle c.tri: the side of the closest feature's
+// angle-weighted pseudo-normal (Baerentzen & Aanaes 2005) picks the winding number of the sheet
+// in front of or behind the triangle. Exact where prepare found the crown a clean manifold around
+// the triangle; returns -1 elsewhere (or exactly on the surface) and the winding number decides.
+ORTHO_HD int inside_by_side(const ClearanceView& g, const Closest& c, V3 p) {
+  const float* s = g.tri_sign + (long long)c.tri * SG_STRIDE;
+  const float w_out = s[SG_W];
+  if (!(w_out < ORTHO_SG_UNSAFE)) return -1;
+  const int f = c.feat;
+  const float side = dot(p - c.point, load3(s + (f < 3 ? SG_V + 3 * f : f < 6 ? SG_E + 3 * (f - 3) : SG_N)));
+  if (side == 0.f) return -1;
+  return (side > 0.f ? w_out : w_out + 1.f) > 0.5f ? 1 : 0;
+}
+
+// Winding-number inside test, through the pseudo-normal shortcut where it is exact.
+ORTHO_HD bool inside_closed(const ClearanceView& g, int t, const Closest& c, V3 p) {
+  const int s = inside_by_side(g, c, p);
+  return s >= 0 ? s == 1 : winding_number(g, t, p) > 0.5f;
+}
+
+// Bounds of sd_t(p) from the grid. The node values are exact and the field is 1-Lipschitz, so
+// each corner c of p's cell gives sd(c) - |p - c| <= sd(p) <= sd(c) + |p - c|; the tightest of
+// the eight is returned as the lower bound and *hi as the upper one. (This cone bound is never
+// looser than trilinear interpolation minus its Jensen error bound, and is exact at the nodes.)
+// Outside the grid box: distance to the box plus the margin between box and crown (p is outside),
+// with *in_box false and *hi unset.
+ORTHO_HD float grid_bounds(const ClearanceView& g, int t, V3 p, float* hi, bool* in_box) {
   const int* ti = g.tooth_i + t * TI_STRIDE;
   const float* tf = g.tooth_f + t * TF_STRIDE;
   const int nx = ti[TI_NX], ny = ti[TI_NY], nz = ti[TI_NZ];
@@ -152,22 +181,23 @@ ORTHO_HD float grid_lower_bound(const ClearanceView& g, int t, V3 p, float* inte
   float ez = ofmax(ofmax(-fz, 0.f), fz - (float)(nz - 1));
   if (ex > 0.f || ey > 0.f || ez > 0.f) {
     *in_box = false;
-    *interp = 0.f;
     return h * sqrtf(ex * ex + ey * ey + ez * ez) + tf[TF_MARGIN];
   }
   int ix = oimin((int)fx, nx - 2), iy = oimin((int)fy, ny - 2), iz = oimin((int)fz, nz - 2);
-  float tx = fx - (float)ix, ty = fy - (float)iy, tz = fz - (float)iz;
+  const float tx = fx - (float)ix, ty = fy - (float)iy, tz = fz - (float)iz;
   const float* gv = g.grid + ti[TI_GRID] + ((long long)iz * ny + iy) * nx + ix;
   const long long sy = nx, sz = (long long)nx * ny;
-  float c00 = gv[0] + (gv[1] - gv[0]) * tx;
-  float c10 = gv[sy] + (gv[sy + 1] - gv[sy]) * tx;
-  float c01 = gv[sz] + (gv[sz + 1] - gv[sz]) * tx;
-  float c11 = gv[sz + sy] + (gv[sz + sy + 1] - gv[sz + sy]) * tx;
-  float c0 = c00 + (c10 - c00) * ty, c1 = c01 + (c11 - c01) * ty;
-  float v = c0 + (c1 - c0) * tz;
+  float lo = -ortho_inf(), up = ortho_inf();
+  for (int k = 0; k < 8; ++k) {
+    const float dx = (k & 1) ? 1.f - tx : tx, dy = (k & 2) ? 1.f - ty : ty, dz = (k & 4) ? 1.f - tz : tz;
+    const float r = h * sqrtf(dx * dx + dy * dy + dz * dz);
+    const float v = gv[((k & 4) ? sz : 0) + ((k & 2) ? sy : 0) + (k & 1)];
+    lo = ofmax(lo, v - r);
+    up = ofmin(up, v + r);
+  }
   *in_box = true;
-  *interp = v;
-  return v - tf[TF_ERR];
+  *hi = up + tf[TF_PAD];
+  return lo - tf[TF_PAD];
 }
 
 struct Hit {
@@ -183,15 +213,15 @@ ORTHO_HD void min_signed_distance(const ClearanceView& g, int ts, int tt, const 
                                   Hit* hit) {
   const int snode0 = g.tooth_i[ts * TI_STRIDE + TI_SNODE];
   const int samp0 = g.tooth_i[ts * TI_STRIDE + TI_SAMP];
-  const float err = g.tooth_f[tt * TF_STRIDE + TF_ERR];
   int stack[64];
   float slb[64];
   int sp = 0;
-  float interp;
+  float hi;  // upper bound of sd at the current point (valid when in_box)
   bool in_box;
+  int last = -1;  // closest triangle of the previous exact query: neighbours share it, mostly
   {
     const float* s = g.snode + 4 * snode0;
-    float lb = grid_lower_bound(g, tt, apply(M, load3(s)), &interp, &in_box) - s[3];
+    float lb = grid_bounds(g, tt, apply(M, load3(s)), &hi, &in_box) - s[3];
     if (lb < hit->best) { stack[0] = 0; slb[0] = lb; sp = 1; }
   }
   while (sp > 0) {
@@ -203,23 +233,29 @@ ORTHO_HD void min_signed_distance(const ClearanceView& g, int ts, int tt, const 
       for (int i = c0; i < c0 - c1; ++i) {
         V3 ps = load3(g.samples + 3 * (long long)(samp0 + i));
         V3 p = apply(M, ps);
-        float lb = grid_lower_bound(g, tt, p, &interp, &in_box);
+        float lb = grid_bounds(g, tt, p, &hi, &in_box);
         if (lb >= hit->best) continue;
-        // sd(p) < best needs |sd| < best (outside) or p inside with |sd| <= err - interp.
-        float r = hit->best;
-        if (in_box) r = ofmax(r, err - interp);
+        // sd(p) < best needs |sd| < best (outside) or p inside with |sd| <= -lb.
+        float r = ofmax(hit->best, in_box ? -lb : 0.f);
         if (!(r > 0.f)) continue;
         float r2 = (r == ortho_inf()) ? r : (r + 1e-6f) * (r + 1e-6f);
+        if (last >= 0) {  // its distance bounds the search radius from above
+          const float* tr = g.tris + (long long)last * TRI_STRIDE;
+          int feat;
+          const float d2 = norm2(p - closest_on_triangle(p, load3(tr), load3(tr + 3), load3(tr + 6), &feat));
+          r2 = ofmin(r2, d2 * (1.f + 1e-5f) + 1e-12f);
+        }
         Closest c = closest_on_tooth(g, tt, p, r2);
         if (c.tri < 0) continue;
+        last = c.tri;
         const float d = sqrtf(c.d2);
         if (d <= -hit->best) continue;  // best <= 0 and |sd| too small: neither sign improves it
-        // sd(p) is +d or -d and lies within err of interp: only one of them may fit, which settles
-        // the sign; only when both fit (d <= err - |interp|) is the winding number needed.
+        // sd(p) is +d or -d and lies in [lb, hi]: usually only one of them fits, which settles
+        // the sign; only when both do (p within a cell's reach of the surface) is it computed.
         bool inside;
-        if (!in_box || d > err - interp) inside = false;
-        else if (d > err + interp) inside = true;
-        else inside = winding_number(g, tt, p) > 0.5f;
+        if (!in_box || d > -lb) inside = false;
+        else if (d > hi) inside = true;
+        else inside = inside_closed(g, tt, c, p);
         const float sd = inside ? -d : d;
         if (sd < hit->best) { hit->best = sd; hit->dir = dir; hit->sample = ps; hit->closest = c.point; }
       }
@@ -227,8 +263,8 @@ ORTHO_HD void min_signed_distance(const ClearanceView& g, int ts, int tt, const 
     }
     const float* s0 = g.snode + 4 * (snode0 + c0);
     const float* s1 = g.snode + 4 * (snode0 + c1);
-    float l0 = grid_lower_bound(g, tt, apply(M, load3(s0)), &interp, &in_box) - s0[3];
-    float l1 = grid_lower_bound(g, tt, apply(M, load3(s1)), &interp, &in_box) - s1[3];
+    float l0 = grid_bounds(g, tt, apply(M, load3(s0)), &hi, &in_box) - s0[3];
+    float l1 = grid_bounds(g, tt, apply(M, load3(s1)), &hi, &in_box) - s1[3];
     int near = c0, far = c1;
     float ln = l0, lf = l1;
     if (l1 < l0) { near = c1; far = c0; ln = l1; lf = l0; }

@@ -14,9 +14,9 @@ enum ToothStat { ST_VERTS = 0, ST_FACES, ST_DEGENERATE, ST_BOUNDARY_EDGES, ST_CA
 struct PreparedCase {
   int teeth = 0;
   std::vector<int> tooth_i, node_child, snode_child, stats;
-  std::vector<float> tooth_f, tris, node_box, node_dip, samples, snode, grid;
+  std::vector<float> tooth_f, tris, tri_sign, node_box, node_dip, samples, snode, grid;
   ClearanceView view() const {
-    return ClearanceView{tooth_i.data(), tooth_f.data(), tris.data(), node_box.data(),
+    return ClearanceView{tooth_i.data(), tooth_f.data(), tris.data(), tri_sign.data(), node_box.data(),
                          node_child.data(), node_dip.data(), samples.data(), snode.data(), snode_child.data(),
                          grid.data()};
   }
@@ -33,6 +33,10 @@ struct ClosedCrown {
 ClosedCrown close_crown(const float* verts, int nv, const int* faces, int nf);
 void triangle_records(const ClosedCrown& c, std::vector<float>& out);  // TRI_STRIDE per face
 std::vector<V3> surface_samples(const ClosedCrown& c, float spacing);
+// tri_sign records (SG_STRIDE per triangle) of tooth t, whose packed triangles in g have the
+// vertex indices `faces` (3 per triangle, same order) into nverts vertices.
+std::vector<float> sign_records(const ClearanceView& g, int t, const std::vector<int>& faces,
+                                int nverts);
 
 // Balanced median-split tree over points; node child = (left, right) or (first, -count) at leaves.
 struct TreeTopo {
