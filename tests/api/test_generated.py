@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 from orthoplan.api.servicers.cases import CaseServicer, PatientServicer
+from orthoplan.api.servicers.collaborators import CollaboratorServicer
 from orthoplan.api.servicers.identity import AuthServicer, OrganizationServicer
-from orthoplan.v1 import cases_pb2, identity_pb2
+from orthoplan.v1 import cases_pb2, collaborators_pb2, identity_pb2
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICERS = {"AuthService": AuthServicer, "OrganizationService": OrganizationServicer,
-             "PatientService": PatientServicer, "CaseService": CaseServicer}
+             "PatientService": PatientServicer, "CaseService": CaseServicer,
+             "CollaboratorService": CollaboratorServicer}
 
 
 def test_generated_code_matches_the_protos(tmp_path):
@@ -31,7 +33,8 @@ def test_generated_code_matches_the_protos(tmp_path):
 
 
 def test_every_rpc_is_implemented_and_nothing_extra():
-    services = {s.name: s for f in (identity_pb2, cases_pb2) for s in f.DESCRIPTOR.services_by_name.values()}
+    services = {s.name: s for f in (identity_pb2, cases_pb2, collaborators_pb2)
+                for s in f.DESCRIPTOR.services_by_name.values()}
     assert set(services) == set(SERVICERS)
     for name, service in services.items():
         cls = SERVICERS[name]

@@ -68,3 +68,12 @@ def mutate(rt: Runtime, method: str, request: Message, request_id: str,
 def read(rt: Runtime, body: Callable[[SqlUnitOfWork, Principal], Any]) -> Any:
     with rt.uow() as uow:
         return body(uow, principal())
+
+
+def unauthenticated(rt: Runtime, body: Callable[[SqlUnitOfWork], T]) -> T:
+    """One transaction for a method the auth interceptor lets through without a principal (the
+    method's own credential, such as an invitation token, is checked by the use case)."""
+    with rt.uow() as uow:
+        response = body(uow)
+        uow.commit()
+        return response

@@ -5,10 +5,12 @@ from __future__ import annotations
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from ..adapters.db import models as m
+from ..domain.collaboration import Permission
 from ..services.cases import Prescription
 from ..services.concurrency import etag_of
 from ..services.deps import aware
 from ..v1 import cases_pb2 as cpb
+from ..v1 import collaborators_pb2 as kpb
 from ..v1 import identity_pb2 as ipb
 
 
@@ -36,8 +38,10 @@ def prescription_in(rx: cpb.Prescription) -> Prescription:
                         rx.attachments_allowed)
 
 
-def case(row: m.Case, patient_name: str = "") -> cpb.Case:
-    rx = row.prescription or {}
+def case(row: m.Case, patient_name: str = "", *, details: bool = True) -> cpb.Case:
+    """`details` False (a collaborator without VIEW_CASE_DETAILS, or any shared row in a list)
+    leaves the prescription out."""
+    rx = (row.prescription or {}) if details else {}
     return cpb.Case(id=row.id, number=row.number, kind=row.kind, state=row.state, patient_id=row.patient_id,
                     provider_id=row.provider_id, location_id=row.location_id, etag=etag_of(row),
                     prescription=cpb.Prescription(goals=rx.get("goals", ""), arches=rx.get("arches", []),
@@ -45,3 +49,10 @@ def case(row: m.Case, patient_name: str = "") -> cpb.Case:
                                                   ipr_allowed=rx.get("ipr_allowed", False),
                                                   attachments_allowed=rx.get("attachments_allowed", False)),
                     create_time=ts(row.created), update_time=ts(row.updated), patient_name=patient_name)
+
+
+def collaborator(row: m.Collaboration, provider_name: str) -> kpb.Collaborator:
+    perms = [k + 1 for k in range(len(Permission)) if row.permissions & (1 << k)]
+    return kpb.Collaborator(id=row.id, provider_id=row.provider_id, provider_name=provider_name, email=row.email,
+                            collaborator_user_id=row.collaborator_id or "", state=row.state, permissions=perms,
+                            etag=etag_of(row), create_time=ts(row.created), update_time=ts(row.updated))

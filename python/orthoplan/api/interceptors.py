@@ -15,7 +15,8 @@ from .errors import to_status
 
 log = logging.getLogger("orthoplan.api")
 
-PUBLIC = frozenset({"/orthoplan.v1.AuthService/SignIn"})
+PUBLIC = frozenset({"/orthoplan.v1.AuthService/SignIn",
+                    "/orthoplan.v1.CollaboratorService/RegisterCollaborator"})
 PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
 

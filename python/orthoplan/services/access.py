@@ -1,15 +1,20 @@
 """Authorization in one place: which rows a principal may see and what it may do to them.
 
 Visibility is expressed as SQL conditions so the database filters lists; an invisible resource is
-reported exactly like an absent one (NotFound). Collaborator grants join here when they land.
+reported exactly like an absent one (NotFound). A case is seen either from the owning practice (role
+scope) or through an ACTIVE collaboration (shared one by one, or all of the provider's cases with the
+ALL_CASES permission); what a collaborator may do is decided by its permissions, never by its role.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 
 from ..adapters.db import models as m
+from ..domain.collaboration import CASE_ACTION_PERMISSION, CollabState, Permission
 from ..domain.errors import NotFound, PermissionDenied
 from ..domain.identity import ADMIN_ROLES, Principal, Role
 
@@ -29,14 +34,32 @@ def location_condition(p: Principal, column) -> ColumnElement[bool]:
     return false()
 
 
-def case_condition(p: Principal) -> ColumnElement[bool]:
-    """Cases the principal may see: org match, then role scope or ownership."""
+def own_case_condition(p: Principal) -> ColumnElement[bool]:
+    """Cases of the principal's own practice it may see: org match, then role scope or ownership."""
     org = m.Case.organization_id == p.organization_id
     if p.role == Role.PROVIDER:
         return org & (m.Case.provider_id == p.user_id)
     if p.role == Role.RECEPTION:
         return false()
     return org & location_condition(p, m.Case.location_id)
+
+
+def _active_grants(p: Principal):
+    return select(m.Collaboration).where(m.Collaboration.collaborator_id == p.user_id,
+                                         m.Collaboration.state == int(CollabState.ACTIVE))
+
+
+def shared_case_condition(p: Principal) -> ColumnElement[bool]:
+    """Cases shared with the principal through an ACTIVE collaboration."""
+    grants = _active_grants(p).subquery()
+    one_by_one = (select(m.CaseShare.case_id).join(grants, grants.c.id == m.CaseShare.collaboration_id))
+    all_cases = select(grants.c.provider_id).where(grants.c.permissions.op("&")(int(Permission.ALL_CASES)) != 0)
+    return m.Case.id.in_(one_by_one) | m.Case.provider_id.in_(all_cases)
+
+
+def case_condition(p: Principal) -> ColumnElement[bool]:
+    """Every case the principal may see."""
+    return own_case_condition(p) | shared_case_condition(p)
 
 
 def patient_condition(p: Principal) -> ColumnElement[bool]:
@@ -60,10 +83,36 @@ def user_condition(p: Principal) -> ColumnElement[bool]:
 
 def visible_case(s: Session, p: Principal, case_id: str, *, lock: bool = False) -> m.Case:
     q = select(m.Case).where(m.Case.id == case_id, case_condition(p))
-    row = s.execute(q.with_for_update() if lock else q).scalar_one_or_none()
+    row = s.execute(q.with_for_update(of=m.Case) if lock else q).scalar_one_or_none()
     if row is None:
         raise NotFound(f"case {case_id} not found")
     return row
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """How the principal sees one case: from its own practice, or as a collaborator with grants."""
+
+    own: bool
+    permissions: Permission = Permission(0)
+
+    def may_view_details(self) -> bool:
+        return self.own or Permission.VIEW_CASE_DETAILS in self.permissions
+
+
+def case_access(s: Session, p: Principal, case: m.Case) -> CaseAccess:
+    """For a case visible_case returned."""
+    if s.execute(select(m.Case.id).where(m.Case.id == case.id, own_case_condition(p))).first():
+        return CaseAccess(True)
+    shared = select(m.CaseShare.collaboration_id).where(m.CaseShare.case_id == case.id)
+    perms = s.execute(_active_grants(p).with_only_columns(m.Collaboration.permissions).where(
+        m.Collaboration.provider_id == case.provider_id,
+        m.Collaboration.id.in_(shared) | (m.Collaboration.permissions.op("&")(int(Permission.ALL_CASES)) != 0))
+    ).scalars().all()
+    union = 0
+    for granted in perms:
+        union |= int(granted)
+    return CaseAccess(False, Permission(union))
 
 
 def visible_patient(s: Session, p: Principal, patient_id: str) -> m.Patient:
@@ -93,6 +142,13 @@ CASE_ACTIONS: dict[str, frozenset[Role]] = {
 }
 
 
-def require_case_action(p: Principal, action: str) -> None:
+def require_case_action(p: Principal, action: str, acc: CaseAccess | None = None) -> None:
+    """Own practice: by role. Collaborator: by the permission the action needs, if any."""
+    if acc is not None and not acc.own:
+        need = CASE_ACTION_PERMISSION.get(action)
+        if need is None or need not in acc.permissions:
+            raise PermissionDenied(f"a collaborator may not {action.replace('_', ' ')} this case"
+                                   + (f" without the {need.name} permission" if need else ""))
+        return
     if p.role not in CASE_ACTIONS[action]:
         raise PermissionDenied(f"role {p.role.name} may not {action} cases")

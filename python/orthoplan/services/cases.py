@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import case, func, select, tuple_
 
 from ..adapters.db import models as m
 from ..adapters.db.uow import SqlUnitOfWork
@@ -72,9 +72,12 @@ def create_case(uow: SqlUnitOfWork, deps: Deps, p: Principal, kind: int, patient
     return row
 
 
-def get_case(uow: SqlUnitOfWork, p: Principal, case_id: str) -> m.Case:
+def get_case(uow: SqlUnitOfWork, p: Principal, case_id: str) -> tuple[m.Case, access.CaseAccess]:
+    """The case and how the caller sees it (a collaborator without VIEW_CASE_DETAILS gets no
+    prescription: the API layer redacts by CaseAccess.may_view_details)."""
     v.require_id("id", case_id)
-    return access.visible_case(uow.session, p, case_id)
+    row = access.visible_case(uow.session, p, case_id)
+    return row, access.case_access(uow.session, p, row)
 
 
 FILTER_FIELDS = {"state": m.Case.state, "kind": m.Case.kind, "provider_id": m.Case.provider_id,
@@ -107,10 +110,14 @@ def parse_filter(text: str) -> list:
 
 
 def list_cases(uow: SqlUnitOfWork, p: Principal, page_size: int, page_token: str, filter_text: str,
-               order_by: str) -> tuple[list[tuple[m.Case, str]], str]:
-    """Rows with the patient's display name; keyset on (order column, id), stable under inserts."""
+               order_by: str, *, shared_only: bool = False,
+               query: str = "") -> tuple[list[tuple[m.Case, str, bool]], str]:
+    """Rows with the patient's display name and whether the case is the caller's own practice's
+    (else shared with it); keyset on (order column, id), stable under inserts. `shared_only` is the
+    collaborator dashboard; `query` matches a case number or part of the patient's name."""
     c = Collector()
     size = v.page_size(c, page_size)
+    search = v.text(c, "query", query, max_len=200, required=False)
     c.raise_if_any()
     parts = (order_by.strip() or "create_time desc").split()
     if parts[0] not in ORDER_FIELDS or len(parts) > 2 or (len(parts) == 2 and parts[1] not in ("asc", "desc")):
@@ -119,17 +126,22 @@ def list_cases(uow: SqlUnitOfWork, p: Principal, page_size: int, page_token: str
     desc = len(parts) == 2 and parts[1] == "desc"
     col = ORDER_FIELDS[parts[0]]
     conds = parse_filter(filter_text)
-    fp = pagination.query_fingerprint("cases", p.user_id, filter_text, order_by)
+    if search:
+        name = func.lower(m.Patient.first_name + " " + m.Patient.last_name)
+        conds.append((func.upper(m.Case.number) == search.upper()) | name.contains(search.lower(), autoescape=True))
+    fp = pagination.query_fingerprint("cases", p.user_id, filter_text, order_by, shared_only, search)
     key = pagination.decode(page_token, fp)
-    q = (select(m.Case, m.Patient.first_name, m.Patient.last_name).join(m.Patient, m.Patient.id == m.Case.patient_id)
-         .where(access.case_condition(p), *conds))
+    own = access.own_case_condition(p)
+    seen = access.shared_case_condition(p) & ~own if shared_only else access.case_condition(p)
+    q = (select(m.Case, m.Patient.first_name, m.Patient.last_name, case((own, True), else_=False))
+         .join(m.Patient, m.Patient.id == m.Case.patient_id).where(seen, *conds))
     if key:
         k0 = datetime.fromisoformat(key[0]) if parts[0] != "number" else key[0]
         pair, bound = tuple_(col, m.Case.id), tuple_(k0, str(key[1]))
         q = q.where(pair < bound if desc else pair > bound)
     q = q.order_by(col.desc(), m.Case.id.desc()) if desc else q.order_by(col, m.Case.id)
     rows = uow.session.execute(q.limit(size + 1)).all()
-    out = [(r[0], f"{r[1]} {r[2]}") for r in rows[:size]]
+    out = [(r[0], f"{r[1]} {r[2]}", bool(r[3])) for r in rows[:size]]
     nxt = ""
     if len(rows) > size:
         last = rows[size - 1][0]
@@ -138,10 +150,12 @@ def list_cases(uow: SqlUnitOfWork, p: Principal, page_size: int, page_token: str
     return out, nxt
 
 
-def _locked_for_change(uow: SqlUnitOfWork, p: Principal, case_id: str, etag: str) -> m.Case:
+def _locked_for_change(uow: SqlUnitOfWork, p: Principal, case_id: str, etag: str,
+                       action: str) -> m.Case:
     v.require_id("id", case_id)
     row = access.visible_case(uow.session, p, case_id, lock=True)
     check_etag(row, etag, f"case {case_id}")
+    access.require_case_action(p, action, access.case_access(uow.session, p, row))
     return row
 
 
@@ -150,8 +164,7 @@ def update_prescription(uow: SqlUnitOfWork, deps: Deps, p: Principal, case_id: s
     c = Collector()
     rx = check_prescription(c, rx)
     c.raise_if_any()
-    row = _locked_for_change(uow, p, case_id, etag)
-    access.require_case_action(p, "edit")
+    row = _locked_for_change(uow, p, case_id, etag, "edit")
     if row.state != dc.CaseState.DRAFT:
         raise FailedPrecondition("the prescription can change only while the case is a DRAFT",
                                  [Violation("case.state", f"is {dc.CaseState(row.state).name}")], reason="CASE_STATE")
@@ -173,8 +186,7 @@ def transition_case(uow: SqlUnitOfWork, deps: Deps, p: Principal, name: str, a: 
     c = Collector()
     v.text(c, "reason", a.reason, max_len=2000, required=False)
     c.raise_if_any()
-    row = _locked_for_change(uow, p, a.case_id, a.etag)
-    access.require_case_action(p, name)
+    row = _locked_for_change(uow, p, a.case_id, a.etag, name)
     if name == "submit":
         _require_complete(row)
     before = snapshot(row)

@@ -149,3 +149,56 @@ class AuditEntry(Base):
     digest_after: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Collaboration(Base):
+    """A provider's grant to a collaborator (by email until that person has an account)."""
+
+    __tablename__ = "collaborations"
+    __table_args__ = (UniqueConstraint("provider_id", "email"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    provider_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    collaborator_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
+    state: Mapped[int] = mapped_column(Integer)
+    permissions: Mapped[int] = mapped_column(Integer)
+    invite_token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CaseShare(Base):
+    __tablename__ = "case_shares"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    collaboration_id: Mapped[str] = mapped_column(ForeignKey("collaborations.id"), primary_key=True, index=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CollaborationConsent(Base):
+    """The provider's confirmation of patient consent and the terms, given at the first add."""
+
+    __tablename__ = "collaboration_consents"
+    provider_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    terms_version: Mapped[str] = mapped_column(String(20))
+    time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxMessage(Base):
+    """A notification written in the same transaction as its cause; a worker delivers it.
+
+    `dedupe_key` makes one event produce one message per recipient, however often it is retried.
+    Payloads carry no patient data beyond a first name.
+    """
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event: Mapped[str] = mapped_column(String(50))
+    recipient_email: Mapped[str] = mapped_column(String(254))
+    recipient_user_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    sent: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -54,13 +54,17 @@ class CaseServicer(cpb_grpc.CaseServiceServicer):
         return mutate(self.rt, "CreateCase", request, request.request_id, body, cpb.Case)
 
     def GetCase(self, request, context):
-        return read(self.rt, lambda uow, p: convert.case(cases.get_case(uow, p, request.id)))
+        def body(uow, p):
+            row, acc = cases.get_case(uow, p, request.id)
+            return convert.case(row, details=acc.may_view_details())
+        return read(self.rt, body)
 
     def ListCases(self, request, context):
         def body(uow, p):
             rows, nxt = cases.list_cases(uow, p, request.page_size, request.page_token, request.filter,
                                          request.order_by)
-            return cpb.ListCasesResponse(cases=[convert.case(r, name) for r, name in rows], next_page_token=nxt)
+            return cpb.ListCasesResponse(cases=[convert.case(r, name, details=own) for r, name, own in rows],
+                                         next_page_token=nxt)
         return read(self.rt, body)
 
     def UpdatePrescription(self, request, context):
