@@ -1,4 +1,5 @@
-"""`orthoplan` command line: serve, first-run bootstrap, audit verification."""
+"""`orthoplan` command line: serve, first-run bootstrap and audit verification here; the commands
+that talk to a running server are in cli_api."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ import sys
 import click
 
 from ..config import Settings
+from . import cli_api
 
 
 @click.group()
 def main() -> None:
     """orthoplan: clear-aligner treatment planning backend."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+cli_api.install(main)
 
 
 @main.command()
@@ -75,3 +80,7 @@ def verify_audit() -> None:
         return
     click.echo(f"audit log TAMPERED at entry {check.first_bad_seq}: {check.problem}", err=True)
     sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -62,7 +62,7 @@ class CaseServicer(cpb_grpc.CaseServiceServicer):
     def ListCases(self, request, context):
         def body(uow, p):
             rows, nxt = cases.list_cases(uow, p, request.page_size, request.page_token, request.filter,
-                                         request.order_by)
+                                         request.order_by, query=request.query)
             return cpb.ListCasesResponse(cases=[convert.case(r, name, details=own) for r, name, own in rows],
                                          next_page_token=nxt)
         return read(self.rt, body)
