@@ -23,13 +23,13 @@ class App:
     runtime: Runtime
 
     def server(self, address: str | None = None) -> ApiServer:
-        return ApiServer(self.runtime, address or self.settings.listen)
+        return ApiServer(self.runtime, address or self.settings.listen, workers=self.settings.workers)
 
 
 def build(settings: Settings) -> App:
     if settings.database_url.startswith("sqlite:///"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.workers)
     upgrade(engine)
     deps = Deps(passwords=Argon2Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
                 password_policy=PasswordPolicy(min_length=settings.password_min_length),

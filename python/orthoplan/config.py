@@ -7,11 +7,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def default_workers(database_url: str) -> int:
+    """RPC threads: an SQLite call is CPU-bound inside this process (more threads than cores only
+    contend for the interpreter lock); a PostgreSQL call also waits on the network."""
+    per_core = 2 if database_url.startswith("sqlite") else 4
+    return max(4, min(64, per_core * (os.cpu_count() or 2)))
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str
     listen: str = "127.0.0.1:50051"
+    workers: int = 8  # RPC worker threads; the database pool holds as many connections
     idle_timeout_s: int = 1800
     password_min_length: int = 12
     argon2_time_cost: int = 3
@@ -23,6 +31,7 @@ class Settings:
         data = Path(env.get("ORTHOPLAN_DATA_DIR", Path.home() / ".orthoplan")).expanduser()
         url = env.get("ORTHOPLAN_DATABASE_URL") or f"sqlite:///{data / 'orthoplan.db'}"
         return Settings(data_dir=data, database_url=url, listen=env.get("ORTHOPLAN_LISTEN", "127.0.0.1:50051"),
+                        workers=int(env.get("ORTHOPLAN_WORKERS", 0)) or default_workers(url),
                         idle_timeout_s=int(env.get("ORTHOPLAN_IDLE_TIMEOUT_S", "1800")),
                         password_min_length=int(env.get("ORTHOPLAN_PASSWORD_MIN_LENGTH", "12")),
                         argon2_time_cost=int(env.get("ORTHOPLAN_ARGON2_TIME_COST", "3")),

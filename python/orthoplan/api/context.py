@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -19,6 +20,8 @@ from ..services import validate
 from ..services.deps import Deps
 
 PRINCIPAL: contextvars.ContextVar[Principal | None] = contextvars.ContextVar("principal", default=None)
+# the call's unit of work, opened by the interceptor: authentication and the call share it
+REQUEST_UOW: contextvars.ContextVar[SqlUnitOfWork | None] = contextvars.ContextVar("request_uow", default=None)
 T = TypeVar("T", bound=Message)
 
 
@@ -26,8 +29,22 @@ T = TypeVar("T", bound=Message)
 class Runtime:
     """What every servicer gets: the unit-of-work factory and the use cases' dependencies."""
 
-    uow: Callable[[], SqlUnitOfWork]
+    uow: Callable[..., SqlUnitOfWork]  # uow(write=False)
     deps: Deps
+
+
+@contextmanager
+def unit_of_work(rt: Runtime, *, write: bool = False) -> Iterator[SqlUnitOfWork]:
+    """The call's unit of work (a write begins its own transaction in it), or a new one outside a
+    call."""
+    current = REQUEST_UOW.get()
+    if current is None:
+        with rt.uow(write) as uow:
+            yield uow
+        return
+    if write:
+        current.begin_write()
+    yield current
 
 
 def principal() -> Principal:
@@ -46,7 +63,7 @@ def mutate(rt: Runtime, method: str, request: Message, request_id: str,
     validate.request_id(c, request_id)
     c.raise_if_any()
     digest = hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest()
-    with rt.uow() as uow:
+    with unit_of_work(rt, write=True) as uow:
         if request_id:
             hit = uow.session.execute(select(m.IdempotentResponse).where(
                 m.IdempotentResponse.user_id == p.user_id, m.IdempotentResponse.method == method,
@@ -66,14 +83,14 @@ def mutate(rt: Runtime, method: str, request: Message, request_id: str,
 
 
 def read(rt: Runtime, body: Callable[[SqlUnitOfWork, Principal], Any]) -> Any:
-    with rt.uow() as uow:
+    with unit_of_work(rt) as uow:
         return body(uow, principal())
 
 
 def unauthenticated(rt: Runtime, body: Callable[[SqlUnitOfWork], T]) -> T:
     """One transaction for a method the auth interceptor lets through without a principal (the
     method's own credential, such as an invitation token, is checked by the use case)."""
-    with rt.uow() as uow:
+    with unit_of_work(rt, write=True) as uow:
         response = body(uow)
         uow.commit()
         return response

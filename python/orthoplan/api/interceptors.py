@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..domain.errors import DomainError, StaleEtag, Unauthenticated
 from ..services import auth
-from .context import PRINCIPAL, Runtime
+from .context import PRINCIPAL, REQUEST_UOW, Runtime
 from .errors import to_status
 
 log = logging.getLogger("orthoplan.api")
@@ -43,11 +43,15 @@ class ApiInterceptor(grpc.ServerInterceptor):
             def unary(request, context):
                 token = PRINCIPAL.set(None)
                 try:
-                    if not public:
-                        with self.rt.uow() as uow:
-                            p = auth.authenticate(uow, self.rt.deps, _token(context.invocation_metadata()))
-                        PRINCIPAL.set(replace(p, source=context.peer()[:200]))
-                    return inner(request, context)
+                    with self.rt.uow() as uow:  # no connection is taken until the first statement
+                        scope = REQUEST_UOW.set(uow)
+                        try:
+                            if not public:
+                                p = auth.authenticate(uow, self.rt.deps, _token(context.invocation_metadata()))
+                                PRINCIPAL.set(replace(p, source=context.peer()[:200]))
+                            return inner(request, context)
+                        finally:
+                            REQUEST_UOW.reset(scope)
                 except DomainError as err:
                     context.abort_with_status(to_status(err))
                 except (IntegrityError, OperationalError) as err:  # unique race or lock timeout: retryable

@@ -9,8 +9,10 @@ ALL_CASES permission); what a collaborator may do is decided by its permissions,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, bindparam, case, false, select, true
 from sqlalchemy.orm import Session
 
 from ..adapters.db import models as m
@@ -19,42 +21,70 @@ from ..domain.errors import NotFound, PermissionDenied
 from ..domain.identity import ADMIN_ROLES, Principal, Role
 
 
-def _locations_in_region(region_id: str | None):
-    return select(m.Location.id).where(m.Location.region_id == region_id)
+@dataclass(frozen=True)
+class _Who:
+    """The principal's values as the conditions use them: literals, or bind parameters in the
+    statements cached per role (one definition of every rule, two bindings)."""
+
+    uid: Any
+    org: Any
+    region: Any
+    locs: Any
+
+
+def _literal(p: Principal) -> _Who:
+    return _Who(p.user_id, p.organization_id, p.region_id or "", sorted(p.location_ids))
+
+
+_BOUND = _Who(bindparam("p_uid"), bindparam("p_org"), bindparam("p_region"), bindparam("p_locs", expanding=True))
+
+
+def _bind(p: Principal) -> dict[str, Any]:
+    w = _literal(p)
+    return {"p_uid": w.uid, "p_org": w.org, "p_region": w.region, "p_locs": w.locs}
+
+
+def _location(role: Role, w: _Who, column) -> ColumnElement[bool]:
+    if role == Role.SUPER_ADMIN:
+        return true()
+    if role == Role.REGIONAL_ADMIN:  # "" (no region) matches no location
+        return column.in_(select(m.Location.id).where(m.Location.region_id == w.region))
+    if role in (Role.LOCATION_ADMIN, Role.TREATMENT_COORDINATOR):
+        return column.in_(w.locs)
+    return false()
+
+
+def _own_case(role: Role, w: _Who) -> ColumnElement[bool]:
+    org = m.Case.organization_id == w.org
+    if role == Role.PROVIDER:
+        return org & (m.Case.provider_id == w.uid)
+    if role == Role.RECEPTION:
+        return false()
+    return org & _location(role, w, m.Case.location_id)
+
+
+def _shared_case(w: _Who) -> ColumnElement[bool]:
+    active = (m.Collaboration.collaborator_id == w.uid) & (m.Collaboration.state == int(CollabState.ACTIVE))
+    one_by_one = (select(m.CaseShare.case_id).join(m.Collaboration, m.Collaboration.id == m.CaseShare.collaboration_id)
+                  .where(active))
+    all_cases = select(m.Collaboration.provider_id).where(
+        active, m.Collaboration.permissions.op("&")(int(Permission.ALL_CASES)) != 0)
+    return m.Case.id.in_(one_by_one) | m.Case.provider_id.in_(all_cases)
 
 
 def location_condition(p: Principal, column) -> ColumnElement[bool]:
     """Rows whose location `column` lies within the principal's role scope."""
-    if p.role == Role.SUPER_ADMIN:
-        return true()
-    if p.role == Role.REGIONAL_ADMIN:
-        return column.in_(_locations_in_region(p.region_id)) if p.region_id else false()
-    if p.role in (Role.LOCATION_ADMIN, Role.TREATMENT_COORDINATOR):
-        return column.in_(sorted(p.location_ids)) if p.location_ids else false()
-    return false()
+    return _location(p.role, _literal(p), column)
 
 
 def own_case_condition(p: Principal) -> ColumnElement[bool]:
     """Cases of the principal's own practice it may see: org match, then role scope or ownership."""
-    org = m.Case.organization_id == p.organization_id
-    if p.role == Role.PROVIDER:
-        return org & (m.Case.provider_id == p.user_id)
-    if p.role == Role.RECEPTION:
-        return false()
-    return org & location_condition(p, m.Case.location_id)
-
-
-def _active_grants(p: Principal):
-    return select(m.Collaboration).where(m.Collaboration.collaborator_id == p.user_id,
-                                         m.Collaboration.state == int(CollabState.ACTIVE))
+    return _own_case(p.role, _literal(p))
 
 
 def shared_case_condition(p: Principal) -> ColumnElement[bool]:
     """Cases shared with the principal through an ACTIVE collaboration."""
-    grants = _active_grants(p).subquery()
-    one_by_one = (select(m.CaseShare.case_id).join(grants, grants.c.id == m.CaseShare.collaboration_id))
-    all_cases = select(grants.c.provider_id).where(grants.c.permissions.op("&")(int(Permission.ALL_CASES)) != 0)
-    return m.Case.id.in_(one_by_one) | m.Case.provider_id.in_(all_cases)
+    return _shared_case(_literal(p))
 
 
 def case_condition(p: Principal) -> ColumnElement[bool]:
@@ -81,12 +111,24 @@ def user_condition(p: Principal) -> ColumnElement[bool]:
     return org & (m.User.id == p.user_id)
 
 
-def visible_case(s: Session, p: Principal, case_id: str, *, lock: bool = False) -> m.Case:
-    q = select(m.Case).where(m.Case.id == case_id, case_condition(p))
-    row = s.execute(q.with_for_update(of=m.Case) if lock else q).scalar_one_or_none()
-    if row is None:
-        raise NotFound(f"case {case_id} not found")
-    return row
+@cache
+def _case_lookup(role: Role, lock: bool):
+    """One case by id with whether it is the caller's own practice's; built once per role (the
+    single-case path is the API's hottest)."""
+    own = _own_case(role, _BOUND)
+    q = (select(m.Case, case((own, True), else_=False))
+         .where(m.Case.id == bindparam("case_id"), own | _shared_case(_BOUND)))
+    return q.with_for_update(of=m.Case) if lock else q
+
+
+@cache
+def _grants_on() -> Any:
+    """Permissions of the caller's ACTIVE grants that reach one case (shared, or ALL_CASES)."""
+    shared = select(m.CaseShare.collaboration_id).where(m.CaseShare.case_id == bindparam("case_id"))
+    return select(m.Collaboration.permissions).where(
+        m.Collaboration.collaborator_id == bindparam("p_uid"), m.Collaboration.state == int(CollabState.ACTIVE),
+        m.Collaboration.provider_id == bindparam("provider_id"),
+        m.Collaboration.id.in_(shared) | (m.Collaboration.permissions.op("&")(int(Permission.ALL_CASES)) != 0))
 
 
 @dataclass(frozen=True)
@@ -100,19 +142,19 @@ class CaseAccess:
         return self.own or Permission.VIEW_CASE_DETAILS in self.permissions
 
 
-def case_access(s: Session, p: Principal, case: m.Case) -> CaseAccess:
-    """For a case visible_case returned."""
-    if s.execute(select(m.Case.id).where(m.Case.id == case.id, own_case_condition(p))).first():
-        return CaseAccess(True)
-    shared = select(m.CaseShare.collaboration_id).where(m.CaseShare.case_id == case.id)
-    perms = s.execute(_active_grants(p).with_only_columns(m.Collaboration.permissions).where(
-        m.Collaboration.provider_id == case.provider_id,
-        m.Collaboration.id.in_(shared) | (m.Collaboration.permissions.op("&")(int(Permission.ALL_CASES)) != 0))
-    ).scalars().all()
+def visible_case(s: Session, p: Principal, case_id: str, *, lock: bool = False) -> tuple[m.Case, CaseAccess]:
+    """The case and how the caller sees it; NotFound when it may not see it."""
+    row = s.execute(_case_lookup(p.role, lock), {**_bind(p), "case_id": case_id}).first()
+    if row is None:
+        raise NotFound(f"case {case_id} not found")
+    found, own = row
+    if own:
+        return found, CaseAccess(True)
     union = 0
-    for granted in perms:
+    for granted in s.execute(_grants_on(), {"p_uid": p.user_id, "case_id": found.id,
+                                            "provider_id": found.provider_id}).scalars():
         union |= int(granted)
-    return CaseAccess(False, Permission(union))
+    return found, CaseAccess(False, Permission(union))
 
 
 def visible_patient(s: Session, p: Principal, patient_id: str) -> m.Patient:

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import replace
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from ..adapters.db import models as m
 from ..adapters.db.uow import SqlUnitOfWork
@@ -24,8 +24,14 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# built once: authentication runs on every call
+_BY_TOKEN = (select(m.Session, m.User).join(m.User, m.User.id == m.Session.user_id)
+             .where(m.Session.token_hash == bindparam("token_hash")))
+_LOCATIONS = select(m.UserLocation.location_id).where(m.UserLocation.user_id == bindparam("user_id"))
+
+
 def principal_of(s, user: m.User, session_id: str = "") -> Principal:
-    locs = s.execute(select(m.UserLocation.location_id).where(m.UserLocation.user_id == user.id)).scalars()
+    locs = s.execute(_LOCATIONS, {"user_id": user.id}).scalars()
     return Principal(user.id, user.organization_id, Role(user.role), user.region_id, frozenset(locs), session_id)
 
 
@@ -46,8 +52,7 @@ def sign_in(uow: SqlUnitOfWork, deps: Deps, email: str, password: str, source: s
 
 def authenticate(uow: SqlUnitOfWork, deps: Deps, token: str) -> Principal:
     s = uow.session
-    row = s.execute(select(m.Session, m.User).join(m.User, m.User.id == m.Session.user_id)
-                    .where(m.Session.token_hash == _token_hash(token))).first()
+    row = s.execute(_BY_TOKEN, {"token_hash": _token_hash(token)}).first()
     if row is None:
         raise Unauthenticated("invalid token: sign in again")
     sess, user = row

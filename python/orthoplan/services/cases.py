@@ -76,8 +76,7 @@ def get_case(uow: SqlUnitOfWork, p: Principal, case_id: str) -> tuple[m.Case, ac
     """The case and how the caller sees it (a collaborator without VIEW_CASE_DETAILS gets no
     prescription: the API layer redacts by CaseAccess.may_view_details)."""
     v.require_id("id", case_id)
-    row = access.visible_case(uow.session, p, case_id)
-    return row, access.case_access(uow.session, p, row)
+    return access.visible_case(uow.session, p, case_id)
 
 
 FILTER_FIELDS = {"state": m.Case.state, "kind": m.Case.kind, "provider_id": m.Case.provider_id,
@@ -153,9 +152,9 @@ def list_cases(uow: SqlUnitOfWork, p: Principal, page_size: int, page_token: str
 def _locked_for_change(uow: SqlUnitOfWork, p: Principal, case_id: str, etag: str,
                        action: str) -> m.Case:
     v.require_id("id", case_id)
-    row = access.visible_case(uow.session, p, case_id, lock=True)
+    row, acc = access.visible_case(uow.session, p, case_id, lock=True)
     check_etag(row, etag, f"case {case_id}")
-    access.require_case_action(p, action, access.case_access(uow.session, p, row))
+    access.require_case_action(p, action, acc)
     return row
 
 

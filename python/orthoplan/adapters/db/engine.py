@@ -9,23 +9,34 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+WRITE_OPTION = "orthoplan_write"  # execution option: this transaction will write
 
 
-def make_engine(url: str) -> Engine:
-    """SQLite gets foreign keys, WAL and a busy timeout; PostgreSQL a pre-pinged pool."""
+def make_engine(url: str, pool_size: int = 8) -> Engine:
+    """SQLite gets foreign keys, WAL and a busy timeout; PostgreSQL a pre-pinged pool. `pool_size`
+    matches the server's worker threads, so no call waits for a connection."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               pool_size=pool_size, max_overflow=pool_size)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # noqa: ANN001
+            dbapi_conn.isolation_level = None  # the driver's implicit BEGIN off: _begin decides
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # noqa: ANN001
+            # a write takes the write lock up front; a read runs each statement in its own implicit
+            # transaction, as the sqlite3 driver always did for SELECTs (no BEGIN round trip)
+            if conn.get_execution_options().get(WRITE_OPTION):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

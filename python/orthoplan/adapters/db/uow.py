@@ -7,19 +7,37 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from ...domain.errors import StaleEtag
+from .engine import WRITE_OPTION
 
 
 class SqlUnitOfWork:
-    """`with uow_factory() as uow:` ... `uow.commit()`; leaving without commit rolls back."""
+    """`with uow_factory() as uow:` ... `uow.commit()`; leaving without commit rolls back.
+    `uow_factory(write=True)` starts a transaction that will write (see begin_write)."""
 
-    def __init__(self, factory: sessionmaker[Session]):
+    def __init__(self, factory: sessionmaker[Session], write: bool = False):
         self._factory = factory
+        self._write = write
         self.session: Session
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = self._factory()
-        self.session.begin()
+        if self._write:
+            self.begin_write()
+        else:
+            self.session.begin()
         return self
+
+    def begin_write(self) -> None:
+        """Ends the current transaction and starts one that will write. On SQLite it takes the write
+        lock first (BEGIN IMMEDIATE), so concurrent writers queue on the busy timeout instead of
+        failing when a read snapshot turns stale. Elsewhere row locks and version columns do that
+        job, and the transaction simply goes on."""
+        if self.session.get_bind().dialect.name != "sqlite":
+            if not self.session.in_transaction():
+                self.session.begin()
+            return
+        self.session.rollback()
+        self.session.connection(execution_options={WRITE_OPTION: True})
 
     def __exit__(self, *exc: object) -> None:
         try:
@@ -42,4 +60,4 @@ class SqlUnitOfWork:
 
 def uow_factory(engine: Engine):
     factory = sessionmaker(engine, expire_on_commit=False, autoflush=False)
-    return lambda: SqlUnitOfWork(factory)
+    return lambda write=False: SqlUnitOfWork(factory, write)

@@ -9,7 +9,7 @@ from ...services import auth, organization
 from ...v1 import identity_pb2 as ipb
 from ...v1 import identity_pb2_grpc as ipb_grpc
 from .. import convert
-from ..context import Runtime, mutate, principal, read
+from ..context import Runtime, mutate, principal, read, unit_of_work
 
 
 def _user_msg(uow, row: m.User) -> ipb.User:
@@ -22,14 +22,14 @@ class AuthServicer(ipb_grpc.AuthServiceServicer):
         self.rt = rt
 
     def SignIn(self, request, context):
-        with self.rt.uow() as uow:
+        with unit_of_work(self.rt, write=True) as uow:
             token, row = auth.sign_in(uow, self.rt.deps, request.email, request.password, context.peer()[:200])
             msg = _user_msg(uow, row)
             uow.commit()
         return ipb.SignInResponse(access_token=token, idle_timeout_seconds=self.rt.deps.idle_timeout_s, user=msg)
 
     def SignOut(self, request, context):
-        with self.rt.uow() as uow:
+        with unit_of_work(self.rt, write=True) as uow:
             auth.sign_out(uow, self.rt.deps, principal())
             uow.commit()
         return ipb.SignOutResponse()
