@@ -16,7 +16,7 @@ from orthoplan.api.server import ApiServer
 from orthoplan.domain.identity import Role
 from orthoplan.services.deps import Deps
 from orthoplan.services.organization import NewUser, init_organization
-from orthoplan.v1 import cases_pb2_grpc, collaborators_pb2_grpc, identity_pb2, identity_pb2_grpc
+from orthoplan.v1 import cases_pb2_grpc, collaborators_pb2_grpc, identity_pb2, identity_pb2_grpc, setups_pb2_grpc
 from sqlalchemy import create_engine, text
 
 PG_ADMIN_URL = os.environ.get("ORTHOPLAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -79,6 +79,7 @@ class Stubs:
         self.patients = _WithMetadata(cases_pb2_grpc.PatientServiceStub(channel), md)
         self.cases = _WithMetadata(cases_pb2_grpc.CaseServiceStub(channel), md)
         self.collab = _WithMetadata(collaborators_pb2_grpc.CollaboratorServiceStub(channel), md)
+        self.setups = _WithMetadata(setups_pb2_grpc.SetupServiceStub(channel), md)
 
 
 class _WithMetadata:

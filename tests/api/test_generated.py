@@ -10,12 +10,13 @@ import pytest
 from orthoplan.api.servicers.cases import CaseServicer, PatientServicer
 from orthoplan.api.servicers.collaborators import CollaboratorServicer
 from orthoplan.api.servicers.identity import AuthServicer, OrganizationServicer
-from orthoplan.v1 import cases_pb2, collaborators_pb2, identity_pb2
+from orthoplan.api.servicers.setups import SetupServicer
+from orthoplan.v1 import cases_pb2, collaborators_pb2, identity_pb2, setups_pb2
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICERS = {"AuthService": AuthServicer, "OrganizationService": OrganizationServicer,
              "PatientService": PatientServicer, "CaseService": CaseServicer,
-             "CollaboratorService": CollaboratorServicer}
+             "CollaboratorService": CollaboratorServicer, "SetupService": SetupServicer}
 
 
 def test_generated_code_matches_the_protos(tmp_path):
@@ -33,7 +34,7 @@ def test_generated_code_matches_the_protos(tmp_path):
 
 
 def test_every_rpc_is_implemented_and_nothing_extra():
-    services = {s.name: s for f in (identity_pb2, cases_pb2, collaborators_pb2)
+    services = {s.name: s for f in (identity_pb2, cases_pb2, collaborators_pb2, setups_pb2)
                 for s in f.DESCRIPTOR.services_by_name.values()}
     assert set(services) == set(SERVICERS)
     for name, service in services.items():

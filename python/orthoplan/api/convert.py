@@ -5,6 +5,7 @@ from __future__ import annotations
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from ..adapters.db import models as m
+from ..domain import setups as ds
 from ..domain.collaboration import Permission
 from ..services.cases import Prescription
 from ..services.concurrency import etag_of
@@ -12,6 +13,7 @@ from ..services.deps import aware
 from ..v1 import cases_pb2 as cpb
 from ..v1 import collaborators_pb2 as kpb
 from ..v1 import identity_pb2 as ipb
+from ..v1 import setups_pb2 as spb
 
 
 def ts(t) -> Timestamp:
@@ -56,3 +58,22 @@ def collaborator(row: m.Collaboration, provider_name: str) -> kpb.Collaborator:
     return kpb.Collaborator(id=row.id, provider_id=row.provider_id, provider_name=provider_name, email=row.email,
                             collaborator_user_id=row.collaborator_id or "", state=row.state, permissions=perms,
                             etag=etag_of(row), create_time=ts(row.created), update_time=ts(row.updated))
+
+
+def setup(row: m.TreatmentSetup, notes: list[m.SetupNote]) -> spb.TreatmentSetup:
+    plan = ds.plan_from_json(row.plan)
+    out = spb.TreatmentSetup(
+        case_id=row.case_id, version=row.version, state=row.state, content_sha256=row.content_sha256,
+        created_by=row.created_by, create_time=ts(row.created),
+        plan=spb.SetupPlan(stage_count=plan.stage_count, notes=plan.notes,
+                           teeth=[spb.ToothMovement(fdi=t.fdi, target_transform=t.target_transform,
+                                                    first_stage=t.first_stage, last_stage=t.last_stage)
+                                  for t in plan.teeth],
+                           ipr=[spb.IprSite(fdi_a=s.fdi_a, fdi_b=s.fdi_b, amount_mm=s.amount_mm, stage=s.stage)
+                                for s in plan.ipr]),
+        notes=[spb.ReviewNote(text=n.text, stage=n.stage, fdi=n.fdi, author_id=n.author_id, action=n.action,
+                              create_time=ts(n.created)) for n in notes])
+    if row.approved_at is not None:
+        out.approval.CopyFrom(spb.Approval(user_id=row.approved_by, time=ts(row.approved_at), version=row.version,
+                                           content_sha256=row.approved_sha256))
+    return out

@@ -8,14 +8,24 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from ..v1 import cases_pb2, cases_pb2_grpc, collaborators_pb2, collaborators_pb2_grpc, identity_pb2, identity_pb2_grpc
+from ..v1 import (
+    cases_pb2,
+    cases_pb2_grpc,
+    collaborators_pb2,
+    collaborators_pb2_grpc,
+    identity_pb2,
+    identity_pb2_grpc,
+    setups_pb2,
+    setups_pb2_grpc,
+)
 from .context import Runtime
 from .interceptors import ApiInterceptor
 from .servicers.cases import CaseServicer, PatientServicer
 from .servicers.collaborators import CollaboratorServicer
 from .servicers.identity import AuthServicer, OrganizationServicer
+from .servicers.setups import SetupServicer
 
-SERVICES = [d.full_name for f in (identity_pb2, cases_pb2, collaborators_pb2)
+SERVICES = [d.full_name for f in (identity_pb2, cases_pb2, collaborators_pb2, setups_pb2)
             for d in f.DESCRIPTOR.services_by_name.values()]
 
 
@@ -32,6 +42,7 @@ class ApiServer:
         cases_pb2_grpc.add_PatientServiceServicer_to_server(PatientServicer(rt), self.server)
         cases_pb2_grpc.add_CaseServiceServicer_to_server(CaseServicer(rt), self.server)
         collaborators_pb2_grpc.add_CollaboratorServiceServicer_to_server(CollaboratorServicer(rt), self.server)
+        setups_pb2_grpc.add_SetupServiceServicer_to_server(SetupServicer(rt), self.server)
         self.health = health.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection([*SERVICES, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server)

@@ -181,6 +181,11 @@ CASE_ACTIONS: dict[str, frozenset[Role]] = {
     "accept": frozenset({Role.SUPER_ADMIN, Role.REGIONAL_ADMIN, Role.LOCATION_ADMIN}),
     "cancel": frozenset({Role.PROVIDER, Role.SUPER_ADMIN, Role.REGIONAL_ADMIN, Role.LOCATION_ADMIN}),
     "close": frozenset({Role.PROVIDER, Role.SUPER_ADMIN, Role.REGIONAL_ADMIN, Role.LOCATION_ADMIN}),
+    # setups: the planning side proposes; the owning provider approves; a collaborator declines
+    "create_setup": frozenset({Role.SUPER_ADMIN, Role.REGIONAL_ADMIN, Role.LOCATION_ADMIN}),
+    "approve_setup": frozenset({Role.PROVIDER}),
+    "request_revision": frozenset({Role.PROVIDER, Role.TREATMENT_COORDINATOR}),
+    "decline_setup": frozenset(),
 }
 
 

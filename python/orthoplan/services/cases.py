@@ -149,7 +149,7 @@ def list_cases(uow: SqlUnitOfWork, p: Principal, page_size: int, page_token: str
     return out, nxt
 
 
-def _locked_for_change(uow: SqlUnitOfWork, p: Principal, case_id: str, etag: str,
+def locked_for_change(uow: SqlUnitOfWork, p: Principal, case_id: str, etag: str,
                        action: str) -> m.Case:
     v.require_id("id", case_id)
     row, acc = access.visible_case(uow.session, p, case_id, lock=True)
@@ -163,7 +163,7 @@ def update_prescription(uow: SqlUnitOfWork, deps: Deps, p: Principal, case_id: s
     c = Collector()
     rx = check_prescription(c, rx)
     c.raise_if_any()
-    row = _locked_for_change(uow, p, case_id, etag, "edit")
+    row = locked_for_change(uow, p, case_id, etag, "edit")
     if row.state != dc.CaseState.DRAFT:
         raise FailedPrecondition("the prescription can change only while the case is a DRAFT",
                                  [Violation("case.state", f"is {dc.CaseState(row.state).name}")], reason="CASE_STATE")
@@ -185,7 +185,7 @@ def transition_case(uow: SqlUnitOfWork, deps: Deps, p: Principal, name: str, a: 
     c = Collector()
     v.text(c, "reason", a.reason, max_len=2000, required=False)
     c.raise_if_any()
-    row = _locked_for_change(uow, p, a.case_id, a.etag, name)
+    row = locked_for_change(uow, p, a.case_id, a.etag, name)
     if name == "submit":
         _require_complete(row)
     before = snapshot(row)
