@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable, Iterable
 
 import click
+import grpc
 from google.protobuf.json_format import MessageToDict
 from tabulate import tabulate
 
@@ -110,8 +111,10 @@ def logout() -> None:
     if ctx.saved:
         try:
             ctx.client().sign_out()
-        except ApiError:
-            pass  # an expired or revoked token: nothing left to revoke
+        except ApiError as e:
+            if e.code != grpc.StatusCode.UNAUTHENTICATED:  # expired or revoked already: nothing to revoke
+                click.echo(f"warning: the server did not revoke the token ({e.code.name}); it stops working "
+                           "after the idle timeout", err=True)
     store.clear(ctx.path)
     click.echo("signed out")
 
