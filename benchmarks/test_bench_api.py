@@ -11,12 +11,13 @@ Run: python -m pytest benchmarks/test_bench_api.py -p no:cacheprovider --benchma
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
 import uuid
+from contextlib import ExitStack
+from functools import partial
 
 import grpc
 import numpy as np
@@ -25,39 +26,33 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from orthoplan.client.sdk import Client
 from orthoplan.v1 import cases_pb2 as cpb
 from orthoplan.v1 import cases_pb2_grpc
-from sqlalchemy import create_engine, text
 
-from tests.api.conftest import PASSWORD, PG_ADMIN_URL, _pg_reachable
+from tests.api.conftest import PASSWORD
+from tests.api.local import free_port, pg_unreachable, scratch_pg_database
 
 IN_FLIGHT = 16
 DURATION_S = 4.0
 RESULTS: dict[str, dict[str, float]] = {}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def server(request, tmp_path_factory):
     env = {**os.environ, "ORTHOPLAN_DATA_DIR": str(tmp_path_factory.mktemp("data")),
            "ORTHOPLAN_ADMIN_PASSWORD": PASSWORD}
-    dbname = None
-    if request.param == "postgresql":
-        why = _pg_reachable()
-        if why:
-            pytest.skip(why)
-        dbname = "orthoplan_b_" + uuid.uuid4().hex[:12]
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{dbname}"'))
-        env["ORTHOPLAN_DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + dbname
+    with ExitStack() as stack:
+        if request.param == "postgresql":
+            why = pg_unreachable()
+            if why:
+                pytest.skip(why)
+            env["ORTHOPLAN_DATABASE_URL"] = stack.enter_context(scratch_pg_database("orthoplan_b"))
+        yield from _serve(request.param, env)
+
+
+def _serve(db: str, env: dict[str, str]):
     exe = [sys.executable, "-m", "orthoplan.client.cli"]
     subprocess.run([*exe, "admin", "init", "--organization", "Bench", "--email", "boss@bench.test",
                     "--name", "Boss"], env=env, check=True, capture_output=True, timeout=120)
-    target = f"127.0.0.1:{_free_port()}"
+    target = f"127.0.0.1:{free_port()}"
     proc = subprocess.Popen([*exe, "serve", "--listen", target], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
@@ -70,17 +65,13 @@ def server(request, tmp_path_factory):
             patient = c.create_patient(first_name="Ada", last_name="Lovelace", birth_date="1990-05-01",
                                        chart_number="B-1", location_id=loc.id, provider_id=prov.id)
             case = c.create_case(patient.id, goals="close spaces", arches=["upper", "lower"])
-        yield request.param, target, token, case, patient
+        yield db, target, token, case, patient
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-        if dbname:
-            with admin.connect() as c:
-                c.execute(text(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))
-            admin.dispose()
 
 
-def _load(call, make_request, seconds: float = DURATION_S, in_flight: int = IN_FLIGHT) -> dict[str, float]:
+def _load(start, make_request, seconds: float = DURATION_S, in_flight: int = IN_FLIGHT) -> dict[str, float]:
     """Keeps `in_flight` calls outstanding for `seconds`; per-call latency from issue to completion."""
     lat: list[float] = []
     errors = [0]
@@ -90,7 +81,7 @@ def _load(call, make_request, seconds: float = DURATION_S, in_flight: int = IN_F
 
     def issue():
         t0 = time.perf_counter()
-        fut = call.future(make_request())
+        fut = start(make_request())
         fut.add_done_callback(lambda f, t0=t0: finished(f, t0))
 
     def finished(fut, t0):
@@ -120,7 +111,7 @@ def _load(call, make_request, seconds: float = DURATION_S, in_flight: int = IN_F
             "error_codes": codes, "load": f"{in_flight} in flight"}
 
 
-def _paced(call, make_request, rate: float, seconds: float = DURATION_S) -> dict[str, float]:
+def _paced(start, make_request, rate: float, seconds: float = DURATION_S) -> dict[str, float]:
     """Open loop: calls issued on a fixed schedule at `rate`/s whatever the server does; latency is
     measured from each call's scheduled time, so a stall counts against every call it delays."""
     lat: list[float] = []
@@ -143,7 +134,7 @@ def _paced(call, make_request, rate: float, seconds: float = DURATION_S) -> dict
         delay = due - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
-        fut = call.future(make_request())
+        fut = start(make_request())
         fut.add_done_callback(lambda f, due=due: finished(f, due))
         futures.append(fut)
     for f in futures:
@@ -170,7 +161,7 @@ def test_health_check_floor(benchmark, server):
     db, target, *_ = server
     with grpc.insecure_channel(target) as ch:
         stub = health_pb2_grpc.HealthStub(ch)
-        stats = benchmark.pedantic(lambda: _load(stub.Check, health_pb2.HealthCheckRequest), rounds=1,
+        stats = benchmark.pedantic(lambda: _load(stub.Check.future, health_pb2.HealthCheckRequest), rounds=1,
                                    iterations=1)
     _report("health", db, stats, benchmark)
     assert stats["errors"] == 0
@@ -184,13 +175,8 @@ def test_get_case(benchmark, server):
         call = stub.GetCase
         req = cpb.GetCaseRequest(id=case.id)
         assert call(req, metadata=md).id == case.id
-
-        class WithMd:  # the same stub call, carrying the token
-            @staticmethod
-            def future(r):
-                return call.future(r, metadata=md)
-
-        stats = benchmark.pedantic(lambda: _load(WithMd, lambda: req), rounds=1, iterations=1)
+        start = partial(call.future, metadata=md)  # each call carries the token
+        stats = benchmark.pedantic(lambda: _load(start, lambda: req), rounds=1, iterations=1)
     _report("GetCase", db, stats, benchmark)
     assert stats["errors"] == 0
 
@@ -202,13 +188,8 @@ def test_get_case_at_1000_per_s(benchmark, server):
     with grpc.insecure_channel(target) as ch:
         call = cases_pb2_grpc.CaseServiceStub(ch).GetCase
         req = cpb.GetCaseRequest(id=case.id)
-
-        class WithMd:
-            @staticmethod
-            def future(r):
-                return call.future(r, metadata=md)
-
-        stats = benchmark.pedantic(lambda: _paced(WithMd, lambda: req, rate=1000), rounds=1, iterations=1)
+        start = partial(call.future, metadata=md)  # each call carries the token
+        stats = benchmark.pedantic(lambda: _paced(start, lambda: req, rate=1000), rounds=1, iterations=1)
     _report("GetCase@1000/s", db, stats, benchmark)
     assert stats["errors"] == 0
 
@@ -219,16 +200,11 @@ def test_create_case(benchmark, server):
     with grpc.insecure_channel(target) as ch:
         call = cases_pb2_grpc.CaseServiceStub(ch).CreateCase
 
-        class WithMd:
-            @staticmethod
-            def future(r):
-                return call.future(r, metadata=md)
-
         def req():
             return cpb.CreateCaseRequest(case=cpb.Case(kind=cpb.ALIGNER, patient_id=patient.id,
                                                        prescription=cpb.Prescription(goals="g")),
                                          request_id=uuid.uuid4().hex)
-
-        stats = benchmark.pedantic(lambda: _load(WithMd, req, in_flight=8), rounds=1, iterations=1)
+        start = partial(call.future, metadata=md)  # each call carries the token
+        stats = benchmark.pedantic(lambda: _load(start, req, in_flight=8), rounds=1, iterations=1)
     _report("CreateCase", db, stats, benchmark)
     assert stats["errors"] == 0

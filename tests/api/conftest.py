@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from dataclasses import dataclass
 
 import grpc
@@ -17,21 +15,10 @@ from orthoplan.domain.identity import Role
 from orthoplan.services.deps import Deps
 from orthoplan.services.organization import NewUser, init_organization
 from orthoplan.v1 import cases_pb2_grpc, collaborators_pb2_grpc, identity_pb2, identity_pb2_grpc, setups_pb2_grpc
-from sqlalchemy import create_engine, text
 
-PG_ADMIN_URL = os.environ.get("ORTHOPLAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+from tests.api.local import pg_unreachable, scratch_pg_database
+
 PASSWORD = "correct horse 42 battery"
-
-
-def _pg_reachable() -> str | None:
-    try:
-        eng = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with eng.connect():
-            pass
-        eng.dispose()
-        return None
-    except Exception as e:  # noqa: BLE001 - any failure means "skip with the reason"
-        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {e.__class__.__name__}"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -39,17 +26,11 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'orthoplan.db'}"
         return
-    why = _pg_reachable()
+    why = pg_unreachable()
     if why:
         pytest.skip(why)
-    name = "orthoplan_t_" + uuid.uuid4().hex[:12]
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_pg_database("orthoplan_t") as url:
+        yield url
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -21,6 +20,7 @@ from orthoplan.client.sdk import ApiError, Client, permission_values
 from orthoplan.v1 import collaborators_pb2 as kpb
 
 from tests.api.conftest import PASSWORD
+from tests.api.local import free_port
 
 
 def cli(env: dict[str, str], *args: str, ok: bool = True):
@@ -100,12 +100,6 @@ def test_sdk_errors_and_pages(api):
     assert permission_values(["approve", "view-case-details", 1]) == [kpb.APPROVE, kpb.VIEW_CASE_DETAILS, 1]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_sdk_retries_while_the_server_is_starting_without_doubling_a_create(api):
     """A mutation retried on UNAVAILABLE carries the same request_id: one case, not two."""
     with Client(api.server.target) as c:
@@ -115,7 +109,7 @@ def test_sdk_retries_while_the_server_is_starting_without_doubling_a_create(api)
         token = c.sign_in("p@smile.test", PASSWORD)
         patient = c.create_patient(first_name="A", last_name="B", location_id=loc.id, provider_id=prov.id,
                                    birth_date="1990-01-01", chart_number="C1")
-    port = _free_port()
+    port = free_port()
     later = ApiServer(api.runtime, f"127.0.0.1:{port}", workers=2)
     timer = threading.Timer(0.4, later.start)
     timer.start()
@@ -138,7 +132,7 @@ def test_serve_and_cli_as_processes(tmp_path):
     exe = [sys.executable, "-m", "orthoplan.client.cli"]
     subprocess.run([*exe, "admin", "init", "--organization", "Smile", "--email", "boss@smile.test",
                     "--name", "Boss"], env=env, check=True, capture_output=True, timeout=60)
-    port = _free_port()
+    port = free_port()
     env["ORTHOPLAN_SERVER"] = f"127.0.0.1:{port}"
     server = subprocess.Popen([*exe, "serve", "--listen", f"127.0.0.1:{port}"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

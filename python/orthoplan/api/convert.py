@@ -75,5 +75,5 @@ def setup(row: m.TreatmentSetup, notes: list[m.SetupNote]) -> spb.TreatmentSetup
                               create_time=ts(n.created)) for n in notes])
     if row.approved_at is not None:
         out.approval.CopyFrom(spb.Approval(user_id=row.approved_by, time=ts(row.approved_at), version=row.version,
-                                           content_sha256=row.approved_sha256))
+                                           content_sha256=row.content_sha256))
     return out

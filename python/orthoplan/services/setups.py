@@ -135,7 +135,7 @@ def approve_setup(uow: SqlUnitOfWork, deps: Deps, p: Principal, case_id: str, ve
     case.state = int(dc.transition(dc.CaseState(case.state), "approve"))
     case.updated = now = deps.clock()
     setup.state = int(ds.SetupState.APPROVED)
-    setup.approved_by, setup.approved_at, setup.approved_sha256 = p.user_id, now, sha256
+    setup.approved_by, setup.approved_at = p.user_id, now
     uow.flush()
     record(uow.session, deps, p, "approve_case", "case", case.id, before, snapshot(case))
     record(uow.session, deps, p, "approve_setup", "setup", case.id, None,

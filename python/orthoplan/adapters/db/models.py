@@ -217,7 +217,8 @@ class OutboxMessage(Base):
 
 
 class TreatmentSetup(Base):
-    """One version of a case's setup. `plan` holds the canonical bytes whose SHA-256 an approval signs."""
+    """One version of a case's setup. `plan` holds the canonical bytes; an approval signs their
+    SHA-256, `content_sha256` (it must match, so it is not stored twice)."""
 
     __tablename__ = "treatment_setups"
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
@@ -229,7 +230,6 @@ class TreatmentSetup(Base):
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     approved_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    approved_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class SetupNote(Base):

@@ -26,7 +26,6 @@ def upgrade() -> None:
     sa.Column('created', sa.DateTime(timezone=True), nullable=False),
     sa.Column('approved_by', sa.String(length=32), nullable=True),
     sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('approved_sha256', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['approved_by'], ['users.id'], ),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], ),
