@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from .adapters.artifacts import LocalArtifactStore
 from .adapters.db.engine import make_engine, upgrade
 from .adapters.db.uow import uow_factory
 from .adapters.passwords import Argon2Passwords
@@ -33,5 +34,6 @@ def build(settings: Settings) -> App:
     upgrade(engine)
     deps = Deps(passwords=Argon2Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
                 password_policy=PasswordPolicy(min_length=settings.password_min_length),
-                idle_timeout_s=settings.idle_timeout_s)
+                idle_timeout_s=settings.idle_timeout_s, artifacts=LocalArtifactStore(settings.artifacts_path),
+                max_scan_bytes=settings.max_scan_bytes, max_image_bytes=settings.max_image_bytes)
     return App(settings, engine, Runtime(uow_factory(engine), deps))

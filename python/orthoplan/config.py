@@ -24,6 +24,14 @@ class Settings:
     password_min_length: int = 12
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    artifact_dir: Path | None = None  # default: data_dir / "artifacts"
+    max_scan_bytes: int = 256 << 20
+    max_image_bytes: int = 32 << 20
+    audit_retention_days: int = 0  # 0 keeps the audit log forever
+
+    @property
+    def artifacts_path(self) -> Path:
+        return self.artifact_dir or self.data_dir / "artifacts"
 
     @staticmethod
     def from_env(env: dict[str, str] | None = None) -> Settings:
@@ -35,4 +43,9 @@ class Settings:
                         idle_timeout_s=int(env.get("ORTHOPLAN_IDLE_TIMEOUT_S", "1800")),
                         password_min_length=int(env.get("ORTHOPLAN_PASSWORD_MIN_LENGTH", "12")),
                         argon2_time_cost=int(env.get("ORTHOPLAN_ARGON2_TIME_COST", "3")),
-                        argon2_memory_kib=int(env.get("ORTHOPLAN_ARGON2_MEMORY_KIB", "65536")))
+                        argon2_memory_kib=int(env.get("ORTHOPLAN_ARGON2_MEMORY_KIB", "65536")),
+                        artifact_dir=Path(env["ORTHOPLAN_ARTIFACT_DIR"]).expanduser()
+                        if env.get("ORTHOPLAN_ARTIFACT_DIR") else None,
+                        max_scan_bytes=int(env.get("ORTHOPLAN_MAX_SCAN_BYTES", 256 << 20)),
+                        max_image_bytes=int(env.get("ORTHOPLAN_MAX_IMAGE_BYTES", 32 << 20)),
+                        audit_retention_days=int(env.get("ORTHOPLAN_AUDIT_RETENTION_DAYS", "0")))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import grpc
 import pytest
+from orthoplan.adapters.artifacts import LocalArtifactStore
 from orthoplan.adapters.db.engine import make_engine, upgrade
 from orthoplan.adapters.db.uow import uow_factory
 from orthoplan.adapters.passwords import Argon2Passwords
@@ -14,7 +15,14 @@ from orthoplan.api.server import ApiServer
 from orthoplan.domain.identity import Role
 from orthoplan.services.deps import Deps
 from orthoplan.services.organization import NewUser, init_organization
-from orthoplan.v1 import cases_pb2_grpc, collaborators_pb2_grpc, identity_pb2, identity_pb2_grpc, setups_pb2_grpc
+from orthoplan.v1 import (
+    cases_pb2_grpc,
+    collaborators_pb2_grpc,
+    identity_pb2,
+    identity_pb2_grpc,
+    records_pb2_grpc,
+    setups_pb2_grpc,
+)
 
 from tests.api.local import pg_unreachable, scratch_pg_database
 
@@ -61,6 +69,7 @@ class Stubs:
         self.cases = _WithMetadata(cases_pb2_grpc.CaseServiceStub(channel), md)
         self.collab = _WithMetadata(collaborators_pb2_grpc.CollaboratorServiceStub(channel), md)
         self.setups = _WithMetadata(setups_pb2_grpc.SetupServiceStub(channel), md)
+        self.records = _WithMetadata(records_pb2_grpc.RecordServiceStub(channel), md)
 
 
 class _WithMetadata:
@@ -73,10 +82,11 @@ class _WithMetadata:
 
 
 @pytest.fixture
-def api(database_url):
+def api(database_url, tmp_path):
     engine = make_engine(database_url)
     upgrade(engine)
-    deps = Deps(passwords=Argon2Passwords(time_cost=1, memory_cost_kib=1024))
+    deps = Deps(passwords=Argon2Passwords(time_cost=1, memory_cost_kib=1024),
+                artifacts=LocalArtifactStore(tmp_path / "artifacts"), max_scan_bytes=4 << 20, max_image_bytes=1 << 20)
     rt = Runtime(uow_factory(engine), deps)
     with rt.uow() as uow:
         init_organization(uow, deps, "Smile Group", NewUser("boss@smile.test", "Boss", int(Role.SUPER_ADMIN), PASSWORD))

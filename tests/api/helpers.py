@@ -8,8 +8,11 @@ import grpc
 import pytest
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
+from orthoplan.adapters.db import models as m
 from orthoplan.v1 import cases_pb2 as cpb
+from orthoplan.v1 import collaborators_pb2 as kpb
 from orthoplan.v1 import identity_pb2 as ipb
+from sqlalchemy import select
 
 from tests.api.conftest import PASSWORD, Api, Stubs
 
@@ -83,3 +86,27 @@ def details(err: grpc.RpcError) -> dict[str, object]:
                 else:
                     out["violations"].update({v.subject: v.description for v in msg.violations})
     return out
+
+
+def outbox(api, event: str | None = None) -> list[m.OutboxMessage]:
+    with api.runtime.uow() as uow:
+        q = select(m.OutboxMessage).order_by(m.OutboxMessage.id)
+        rows = uow.session.execute(q if event is None else q.where(m.OutboxMessage.event == event)).scalars().all()
+        uow.session.expunge_all()
+        return list(rows)
+
+
+def add(prov, email: str, *perms: int, consent: bool = True, request_id: str = ""):
+    return prov.collab.AddCollaborator(kpb.AddCollaboratorRequest(
+        email=email, permissions=list(perms), confirm_consent=consent, request_id=request_id))
+
+
+def invite_and_register(api, prov, email: str, *perms: int):
+    """An unknown email: invitation by email, then registration with the emailed token."""
+    collab = add(prov, email, *perms)
+    assert collab.state == kpb.INVITED and not collab.collaborator_user_id
+    token = outbox(api, "collaborator_invited")[-1].payload["invite_token"]
+    res = api.stubs().collab.RegisterCollaborator(kpb.RegisterCollaboratorRequest(
+        invite_token=token, organization_name="Planning Lab", display_name="Tess Planner", password=PASSWORD))
+    assert res.email == email and res.collaborator.state == kpb.ACTIVE
+    return res.collaborator, api.sign_in(email)

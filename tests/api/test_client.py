@@ -21,6 +21,7 @@ from orthoplan.v1 import collaborators_pb2 as kpb
 
 from tests.api.conftest import PASSWORD
 from tests.api.local import free_port
+from tests.files import png, tooth_stl
 
 
 def cli(env: dict[str, str], *args: str, ok: bool = True):
@@ -66,6 +67,24 @@ def test_cli_tour_sign_in_create_share(api, tmp_path):
     assert collab["state"] == "INVITED"
     cli(env, "collaborators", "share", collab["id"], case["id"])
     assert "APPROVE" in cli(env, "collaborators", "list")
+    # records: a real scan streamed up, listed, and back down byte for byte
+    scan = tmp_path / "upper.stl"
+    scan.write_bytes(tooth_stl())
+    rec = cli_json(env, "records", "upload", case["id"], str(scan), "--kind", "upper-scan", "--taken", "2026-01-15")[0]
+    assert (rec["content_type"], rec["filename"]) == ("model/stl", "upper.stl")
+    (tmp_path / "photo.jpg").write_bytes(png())  # named .jpg: the content decides
+    out = cli(env, "records", "upload", case["id"], str(tmp_path / "photo.jpg"), "--kind", "photo", ok=False)
+    assert "header.view: a PHOTO names one of the eight views" in out
+    cli(env, "records", "upload", case["id"], str(tmp_path / "photo.jpg"), "--kind", "photo", "--view",
+        "intraoral-frontal")
+    table = cli(env, "records", "list", case["id"])
+    assert "image/png" in table and "model/stl" in table and "INTRAORAL_FRONTAL" in table
+    assert [r["id"] for r in cli_json(env, "records", "list", case["id"], "--kind", "upper-scan")] == [rec["id"]]
+    (tmp_path / "down").mkdir()
+    assert "wrote" in cli(env, "records", "download", rec["id"], "-o", str(tmp_path / "down"))
+    assert (tmp_path / "down" / "upper.stl").read_bytes() == scan.read_bytes()
+    assert "NOT_FOUND" in cli(env, "records", "download", "0" * 32, "-o", str(tmp_path / "x"), ok=False)
+    assert not (tmp_path / "x").exists() and not (tmp_path / "x.part").exists()
     submitted = cli_json(env, "cases", "submit", case["id"])[0]
     assert submitted["state"] == "SUBMITTED"
     # a stale etag is refused

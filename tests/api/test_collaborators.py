@@ -11,34 +11,10 @@ from orthoplan.v1 import identity_pb2 as ipb
 from sqlalchemy import select
 
 from tests.api.conftest import PASSWORD
-from tests.api.helpers import build_org, details, new_case, new_patient, rpc_error
+from tests.api.helpers import add, build_org, details, invite_and_register, new_case, new_patient, outbox, rpc_error
 
 NF, PD, FP = grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.FAILED_PRECONDITION
 IA = grpc.StatusCode.INVALID_ARGUMENT
-
-
-def outbox(api, event: str | None = None) -> list[m.OutboxMessage]:
-    with api.runtime.uow() as uow:
-        q = select(m.OutboxMessage).order_by(m.OutboxMessage.id)
-        rows = uow.session.execute(q if event is None else q.where(m.OutboxMessage.event == event)).scalars().all()
-        uow.session.expunge_all()
-        return list(rows)
-
-
-def add(prov, email: str, *perms: int, consent: bool = True, request_id: str = ""):
-    return prov.collab.AddCollaborator(kpb.AddCollaboratorRequest(
-        email=email, permissions=list(perms), confirm_consent=consent, request_id=request_id))
-
-
-def invite_and_register(api, prov, email: str, *perms: int):
-    """An unknown email: invitation by email, then registration with the emailed token."""
-    collab = add(prov, email, *perms)
-    assert collab.state == kpb.INVITED and not collab.collaborator_user_id
-    token = outbox(api, "collaborator_invited")[-1].payload["invite_token"]
-    res = api.stubs().collab.RegisterCollaborator(kpb.RegisterCollaboratorRequest(
-        invite_token=token, organization_name="Planning Lab", display_name="Tess Planner", password=PASSWORD))
-    assert res.email == email and res.collaborator.state == kpb.ACTIVE
-    return res.collaborator, api.sign_in(email)
 
 
 def _cases(api, org, n_a: int = 2):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .db.models import AuditEntry, AuditHead
@@ -55,25 +55,44 @@ class AuditCheck:
 
 
 def verify(session: Session) -> AuditCheck:
-    """Recomputes the chain; reports the first entry whose content or link was altered."""
-    prev, count, last_seq = GENESIS, 0, 0
+    """Recomputes the chain from the retention floor (the last pruned entry, or the genesis);
+    reports the first entry whose content or link was altered, or that is missing."""
+    head = session.get(AuditHead, 1)
+    prev, last_seq = (head.floor_hash, head.floor_seq) if head is not None else (GENESIS, 0)
+    count = 0
     rows = session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars()
     for e in rows:
         count += 1
         fields = {"time": _iso(e.time), "organization_id": e.organization_id, "actor_id": e.actor_id,
                   "action": e.action, "resource_type": e.resource_type, "resource_id": e.resource_id,
                   "source": e.source, "digest_before": e.digest_before, "digest_after": e.digest_after}
-        if e.seq != last_seq + 1 and count > 1:
+        if e.seq != last_seq + 1:
             return AuditCheck(count, e.seq, f"entry {last_seq + 1} is missing")
         if e.prev_hash != prev:
             return AuditCheck(count, e.seq, "link to the previous entry is broken")
         if _entry_hash(prev, e.seq, fields) != e.hash:
             return AuditCheck(count, e.seq, "content does not match its hash")
         prev, last_seq = e.hash, e.seq
-    head = session.get(AuditHead, 1)
-    if head is not None and (head.seq, head.hash) != (last_seq, prev) and count:
+    if head is not None and (head.seq, head.hash) != (last_seq, prev):
         return AuditCheck(count, last_seq, "entries after this one were removed")
     return AuditCheck(count, None, "")
+
+
+def prune(session: Session, *, before: datetime, now: datetime, actor: str) -> int:
+    """Retention: deletes the oldest entries up to the last one older than `before` (always a prefix
+    of the chain) and moves the floor to it, so what remains still verifies. The pruning itself is
+    appended as an entry. Returns how many entries were deleted."""
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
+    last = session.execute(select(AuditEntry).where(AuditEntry.time < before)
+                           .order_by(AuditEntry.seq.desc()).limit(1)).scalar_one_or_none()
+    if last is None:
+        return 0
+    deleted = session.execute(delete(AuditEntry).where(AuditEntry.seq <= last.seq)).rowcount
+    head.floor_seq, head.floor_hash = last.seq, last.hash
+    append(session, time=now, organization_id="", actor_id=actor, action="prune_audit", resource_type="audit_log",
+           resource_id=f"1-{last.seq}", source="orthoplan admin", before=None,
+           after={"pruned_through_seq": last.seq, "before": _iso(before), "deleted": deleted})
+    return deleted
 
 
 def _iso(t: datetime) -> str:

@@ -13,6 +13,7 @@ from ..services.deps import aware
 from ..v1 import cases_pb2 as cpb
 from ..v1 import collaborators_pb2 as kpb
 from ..v1 import identity_pb2 as ipb
+from ..v1 import records_pb2 as rpb
 from ..v1 import setups_pb2 as spb
 
 
@@ -77,3 +78,9 @@ def setup(row: m.TreatmentSetup, notes: list[m.SetupNote]) -> spb.TreatmentSetup
         out.approval.CopyFrom(spb.Approval(user_id=row.approved_by, time=ts(row.approved_at), version=row.version,
                                            content_sha256=row.content_sha256))
     return out
+
+
+def record(row: m.CaseRecord, blob: m.Artifact) -> rpb.Record:
+    return rpb.Record(id=row.id, case_id=row.case_id, kind=row.kind, view=row.view, filename=row.filename,
+                      content_type=blob.content_type, size_bytes=blob.size, sha256=blob.sha256,
+                      taken_date=row.taken_date, uploaded_by=row.uploaded_by, create_time=ts(row.created))

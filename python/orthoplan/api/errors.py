@@ -19,6 +19,7 @@ STATUS: dict[type[e.DomainError], grpc.StatusCode] = {
     e.StaleEtag: grpc.StatusCode.ABORTED,
     e.Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
     e.PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
+    e.DataLoss: grpc.StatusCode.DATA_LOSS,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import replace
 
 import grpc
@@ -28,8 +29,31 @@ def _token(metadata) -> str:
 
 
 class ApiInterceptor(grpc.ServerInterceptor):
+    """Unary calls run in one unit of work shared with authentication. Streaming calls authenticate
+    in a short one and open their own transactions: none is held while a file streams."""
+
     def __init__(self, rt: Runtime):
         self.rt = rt
+
+    def _principal(self, uow, context):
+        p = auth.authenticate(uow, self.rt.deps, _token(context.invocation_metadata()))
+        return replace(p, source=context.peer()[:200])
+
+    @contextmanager
+    def _mapped(self, context, method: str):
+        """Domain errors to rich statuses; anything unexpected to a bare INTERNAL (no internals leak)."""
+        try:
+            yield
+        except DomainError as err:
+            context.abort_with_status(to_status(err))
+        except (IntegrityError, OperationalError) as err:  # unique race or lock timeout: retryable
+            log.info("conflict in %s: %s", method, err.__class__.__name__)
+            context.abort_with_status(to_status(StaleEtag("concurrent change; retry the call")))
+        except Exception:
+            if context.code() is not None:  # the servicer aborted on purpose
+                raise
+            log.exception("internal error in %s", method)
+            context.abort(grpc.StatusCode.INTERNAL, "internal error")
 
     def intercept_service(self, continuation, details):
         handler = continuation(details)
@@ -43,28 +67,51 @@ class ApiInterceptor(grpc.ServerInterceptor):
             def unary(request, context):
                 token = PRINCIPAL.set(None)
                 try:
-                    with self.rt.uow() as uow:  # no connection is taken until the first statement
+                    # no connection is taken until the first statement
+                    with self._mapped(context, method), self.rt.uow() as uow:
                         scope = REQUEST_UOW.set(uow)
                         try:
                             if not public:
-                                p = auth.authenticate(uow, self.rt.deps, _token(context.invocation_metadata()))
-                                PRINCIPAL.set(replace(p, source=context.peer()[:200]))
+                                PRINCIPAL.set(self._principal(uow, context))
                             return inner(request, context)
                         finally:
                             REQUEST_UOW.reset(scope)
-                except DomainError as err:
-                    context.abort_with_status(to_status(err))
-                except (IntegrityError, OperationalError) as err:  # unique race or lock timeout: retryable
-                    log.info("conflict in %s: %s", method, err.__class__.__name__)
-                    context.abort_with_status(to_status(StaleEtag("concurrent change; retry the call")))
-                except Exception:
-                    if context.code() is not None:  # the servicer aborted on purpose
-                        raise
-                    log.exception("internal error in %s", method)
-                    context.abort(grpc.StatusCode.INTERNAL, "internal error")
                 finally:
                     PRINCIPAL.reset(token)
 
             return grpc.unary_unary_rpc_method_handler(unary, handler.request_deserializer,
                                                        handler.response_serializer)
-        return handler
+        if handler.stream_unary is not None:
+            inner_in = handler.stream_unary
+
+            def stream_in(request_iterator, context):
+                token = PRINCIPAL.set(None)
+                try:
+                    with self._mapped(context, method):
+                        self._sign_in(context, public)
+                        return inner_in(request_iterator, context)
+                finally:
+                    PRINCIPAL.reset(token)
+
+            return grpc.stream_unary_rpc_method_handler(stream_in, handler.request_deserializer,
+                                                        handler.response_serializer)
+        if handler.unary_stream is not None:
+            inner_out = handler.unary_stream
+
+            def stream_out(request, context):
+                token = PRINCIPAL.set(None)
+                try:
+                    with self._mapped(context, method):
+                        self._sign_in(context, public)
+                        yield from inner_out(request, context)
+                finally:
+                    PRINCIPAL.reset(token)
+
+            return grpc.unary_stream_rpc_method_handler(stream_out, handler.request_deserializer,
+                                                        handler.response_serializer)
+        raise NotImplementedError(f"{method}: bidirectional streams are not served")
+
+    def _sign_in(self, context, public: bool) -> None:
+        if not public:
+            with self.rt.uow() as uow:
+                PRINCIPAL.set(self._principal(uow, context))

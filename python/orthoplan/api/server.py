@@ -15,6 +15,8 @@ from ..v1 import (
     collaborators_pb2_grpc,
     identity_pb2,
     identity_pb2_grpc,
+    records_pb2,
+    records_pb2_grpc,
     setups_pb2,
     setups_pb2_grpc,
 )
@@ -23,9 +25,10 @@ from .interceptors import ApiInterceptor
 from .servicers.cases import CaseServicer, PatientServicer
 from .servicers.collaborators import CollaboratorServicer
 from .servicers.identity import AuthServicer, OrganizationServicer
+from .servicers.records import RecordServicer
 from .servicers.setups import SetupServicer
 
-SERVICES = [d.full_name for f in (identity_pb2, cases_pb2, collaborators_pb2, setups_pb2)
+SERVICES = [d.full_name for f in (identity_pb2, cases_pb2, collaborators_pb2, setups_pb2, records_pb2)
             for d in f.DESCRIPTOR.services_by_name.values()]
 
 
@@ -43,6 +46,7 @@ class ApiServer:
         cases_pb2_grpc.add_CaseServiceServicer_to_server(CaseServicer(rt), self.server)
         collaborators_pb2_grpc.add_CollaboratorServiceServicer_to_server(CollaboratorServicer(rt), self.server)
         setups_pb2_grpc.add_SetupServiceServicer_to_server(SetupServicer(rt), self.server)
+        records_pb2_grpc.add_RecordServiceServicer_to_server(RecordServicer(rt), self.server)
         self.health = health.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection([*SERVICES, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server)

@@ -6,11 +6,17 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
 from ..config import Settings
 from . import cli_api
+
+if TYPE_CHECKING:
+    from ..bootstrap import App
 
 
 @click.group()
@@ -42,6 +48,18 @@ def admin() -> None:
     """Administration commands that work on the database directly."""
 
 
+@contextmanager
+def _app() -> Iterator[App]:
+    """The application for one admin command; its connections are closed when the command ends."""
+    from ..bootstrap import build
+
+    app = build(Settings.from_env())
+    try:
+        yield app
+    finally:
+        app.engine.dispose()
+
+
 @admin.command()
 @click.option("--organization", required=True, help="organization name")
 @click.option("--email", required=True)
@@ -49,20 +67,19 @@ def admin() -> None:
 @click.password_option(envvar="ORTHOPLAN_ADMIN_PASSWORD")
 def init(organization: str, email: str, display_name: str, password: str) -> None:
     """Create the organization and its first SUPER_ADMIN (once)."""
-    from ..bootstrap import build
     from ..domain.errors import DomainError
     from ..domain.identity import Role
     from ..services.organization import NewUser, init_organization
 
-    app = build(Settings.from_env())
-    try:
-        with app.runtime.uow() as uow:
-            user = init_organization(uow, app.runtime.deps, organization,
-                                     NewUser(email, display_name, int(Role.SUPER_ADMIN), password))
-            uow.commit()
-    except DomainError as e:
-        details = "".join(f"\n  {v.field}: {v.description}" for v in e.violations)
-        raise click.ClickException(e.message + details) from None
+    with _app() as app:
+        try:
+            with app.runtime.uow() as uow:
+                user = init_organization(uow, app.runtime.deps, organization,
+                                         NewUser(email, display_name, int(Role.SUPER_ADMIN), password))
+                uow.commit()
+        except DomainError as e:
+            details = "".join(f"\n  {v.field}: {v.description}" for v in e.violations)
+            raise click.ClickException(e.message + details) from None
     click.echo(f"created organization {organization!r} and super admin {user.email} ({user.id})")
 
 
@@ -70,16 +87,53 @@ def init(organization: str, email: str, display_name: str, password: str) -> Non
 def verify_audit() -> None:
     """Recompute the audit hash chain; exit 1 at the first tampered entry."""
     from ..adapters import audit
-    from ..bootstrap import build
 
-    app = build(Settings.from_env())
-    with app.runtime.uow() as uow:
+    with _app() as app, app.runtime.uow() as uow:
         check = audit.verify(uow.session)
     if check.ok:
         click.echo(f"audit log intact: {check.entries} entries")
         return
     click.echo(f"audit log TAMPERED at entry {check.first_bad_seq}: {check.problem}", err=True)
     sys.exit(1)
+
+
+@admin.command("prune-audit")
+@click.option("--days", type=int, default=None,
+              help="keep this many days (default ORTHOPLAN_AUDIT_RETENTION_DAYS; 0 keeps everything)")
+def prune_audit(days: int | None) -> None:
+    """Delete audit entries older than the retention period; the rest still verifies."""
+    from datetime import timedelta
+
+    from ..adapters import audit
+
+    keep = Settings.from_env().audit_retention_days if days is None else days
+    if keep < 0:
+        raise click.BadParameter("must be 0 (keep everything) or more", param_hint="--days")
+    if keep == 0:
+        click.echo("retention is 0 (keep everything): nothing pruned")
+        return
+    with _app() as app, app.runtime.uow(write=True) as uow:
+        now = app.runtime.deps.clock()
+        deleted = audit.prune(uow.session, before=now - timedelta(days=keep), now=now, actor="admin-cli")
+        uow.commit()
+    click.echo(f"pruned {deleted} audit entries older than {keep} days")
+
+
+@admin.command("gc-artifacts")
+@click.option("--min-age-hours", type=float, default=1.0, show_default=True,
+              help="spare files younger than this (uploads in flight)")
+def gc_artifacts(min_age_hours: float) -> None:
+    """Remove stored files no record refers to, and abandoned partial uploads."""
+    from ..services.records import release_if_unused
+
+    with _app() as app:
+        def in_use(sha256: str) -> bool:
+            with app.runtime.uow(write=True) as uow:
+                used = release_if_unused(uow, sha256)
+                uow.commit()
+                return used
+        removed = app.runtime.deps.artifacts.collect_garbage(in_use, older_than_s=min_age_hours * 3600)
+    click.echo(f"removed {len(removed)} unreferenced files")
 
 
 if __name__ == "__main__":

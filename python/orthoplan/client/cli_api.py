@@ -44,6 +44,7 @@ def _cell(msg, name: str, value):
     field = msg.DESCRIPTOR.fields_by_name[name]
     if field.enum_type is not None:
         names = [field.enum_type.values_by_number[v].name for v in (value if field.is_repeated else [value])]
+        names = ["" if n.endswith("_UNSPECIFIED") else n for n in names]
         return ", ".join(names) if field.is_repeated else names[0]
     if field.message_type is not None and field.message_type.name == "Timestamp":
         return value.ToDatetime().strftime("%Y-%m-%d %H:%M") if value.seconds else ""
@@ -71,11 +72,13 @@ def run(fn: Callable):
 
 def install(main: click.Group) -> None:
     """Adds the API commands to the `orthoplan` group."""
-    for cmd in (health, login, logout, whoami, locations, users, patients, cases, collaborators):
+    from .cli_records import records
+
+    for cmd in (health, login, logout, whoami, locations, users, patients, cases, collaborators, records):
         main.add_command(cmd)
 
 
-def _with_ctx(f):
+def with_ctx(f):
     f = click.option("--json", "as_json", is_flag=True, help="JSON instead of a table")(f)
     return click.option("--server", default=None, help=f"host:port (ORTHOPLAN_SERVER; default {DEFAULT_TARGET})")(f)
 
@@ -120,7 +123,7 @@ def logout() -> None:
 
 
 @click.command()
-@_with_ctx
+@with_ctx
 def whoami(server: str | None, as_json: bool) -> None:
     """The signed-in user."""
     ctx = Ctx(server, as_json)
@@ -135,7 +138,7 @@ def locations() -> None:
 @locations.command("create")
 @click.argument("name")
 @click.option("--region-id", default="")
-@_with_ctx
+@with_ctx
 def location_create(name: str, region_id: str, server: str | None, as_json: bool) -> None:
     """Create a location (admins)."""
     ctx = Ctx(server, as_json)
@@ -154,7 +157,7 @@ def users() -> None:
 @click.option("--location-id", "location_ids", multiple=True)
 @click.option("--region-id", default="")
 @click.password_option(envvar="ORTHOPLAN_NEW_USER_PASSWORD")
-@_with_ctx
+@with_ctx
 def user_create(email, display_name, role, location_ids, region_id, password, server, as_json) -> None:
     """Create a user with a role (admins)."""
     ctx = Ctx(server, as_json)
@@ -174,7 +177,7 @@ def patients() -> None:
 @click.option("--provider-id", required=True)
 @click.option("--birth-date", required=True, help="YYYY-MM-DD")
 @click.option("--chart", "chart_number", required=True, help="the practice's chart number")
-@_with_ctx
+@with_ctx
 def patient_create(server, as_json, **fields) -> None:
     """Create a patient."""
     ctx = Ctx(server, as_json)
@@ -184,7 +187,7 @@ def patient_create(server, as_json, **fields) -> None:
 
 @patients.command("list")
 @click.option("--query", default="", help="part of a name or a chart number")
-@_with_ctx
+@with_ctx
 def patient_list(query: str, server: str | None, as_json: bool) -> None:
     """List patients, optionally matching a name or chart number."""
     ctx = Ctx(server, as_json)
@@ -203,7 +206,7 @@ def cases() -> None:
 @click.option("--query", default="", help="a case number or part of the patient's name")
 @click.option("--shared", is_flag=True, help="the collaborator dashboard: cases shared with me")
 @click.option("--order-by", default="", help="create_time, number or update_time, optionally ' desc'")
-@_with_ctx
+@with_ctx
 def case_list(state, provider_id, query, shared, order_by, server, as_json) -> None:
     """List cases (or, with --shared, the cases shared with me)."""
     ctx = Ctx(server, as_json)
@@ -220,7 +223,7 @@ def case_list(state, provider_id, query, shared, order_by, server, as_json) -> N
 @click.option("--arch", "arches", multiple=True, type=click.Choice(["upper", "lower"]))
 @click.option("--ipr/--no-ipr", default=False, help="interproximal reduction allowed")
 @click.option("--attachments/--no-attachments", default=False)
-@_with_ctx
+@with_ctx
 def case_create(patient_id, goals, arches, ipr, attachments, server, as_json) -> None:
     """Create a draft case for a patient."""
     ctx = Ctx(server, as_json)
@@ -231,7 +234,7 @@ def case_create(patient_id, goals, arches, ipr, attachments, server, as_json) ->
 
 @cases.command("show")
 @click.argument("case_id")
-@_with_ctx
+@with_ctx
 def case_show(case_id: str, server: str | None, as_json: bool) -> None:
     """Show one case with its prescription (where you may see it)."""
     ctx = Ctx(server, as_json)
@@ -249,7 +252,7 @@ def _transition(name: str) -> click.Command:
     @click.argument("case_id")
     @click.option("--etag", default="", help="fail if the case changed since this etag")
     @click.option("--reason", default="")
-    @_with_ctx
+    @with_ctx
     def cmd(case_id, etag, reason, server, as_json) -> None:
         ctx = Ctx(server, as_json)
         emit(ctx, [run(lambda: ctx.client().transition_case(name, case_id, etag=etag, reason=reason))],
@@ -272,7 +275,7 @@ def collaborators() -> None:
 @click.option("-p", "--permission", "permissions", multiple=True,
               help="repeatable: " + ", ".join(kpb.CollaboratorPermission.keys()[1:]).lower())
 @click.option("--confirm-consent", is_flag=True, help="confirm patient consent and the terms (first add)")
-@_with_ctx
+@with_ctx
 def collab_add(email, permissions, confirm_consent, server, as_json) -> None:
     """Add a collaborator by email (providers)."""
     ctx = Ctx(server, as_json)
@@ -282,7 +285,7 @@ def collab_add(email, permissions, confirm_consent, server, as_json) -> None:
 
 @collaborators.command("list")
 @click.option("--providers", "as_collaborator", is_flag=True, help="the providers who added me")
-@_with_ctx
+@with_ctx
 def collab_list(as_collaborator: bool, server: str | None, as_json: bool) -> None:
     """List my collaborators (or, with --providers, who added me)."""
     ctx = Ctx(server, as_json)
@@ -294,7 +297,7 @@ def collab_list(as_collaborator: bool, server: str | None, as_json: bool) -> Non
 @click.argument("collaborator_id")
 @click.option("-p", "--permission", "permissions", multiple=True, help="the new set (repeatable)")
 @click.option("--etag", default="")
-@_with_ctx
+@with_ctx
 def collab_update(collaborator_id, permissions, etag, server, as_json) -> None:
     """Replace a collaborator's permissions."""
     ctx = Ctx(server, as_json)
@@ -305,7 +308,7 @@ def collab_update(collaborator_id, permissions, etag, server, as_json) -> None:
 def _collab_action(name: str, doc: str) -> click.Command:
     @click.argument("collaborator_id")
     @click.option("--etag", default="")
-    @_with_ctx
+    @with_ctx
     def cmd(collaborator_id, etag, server, as_json) -> None:
         ctx = Ctx(server, as_json)
         emit(ctx, [run(lambda: ctx.client().collaborator_action(name, collaborator_id, etag=etag))],
@@ -322,7 +325,7 @@ collaborators.add_command(_collab_action("decline", "Decline a provider's reques
 @collaborators.command("share")
 @click.argument("collaborator_id")
 @click.argument("case_id")
-@_with_ctx
+@with_ctx
 def collab_share(collaborator_id: str, case_id: str, server: str | None, as_json: bool) -> None:
     """Share one of my cases with a collaborator."""
     ctx = Ctx(server, as_json)
@@ -333,7 +336,7 @@ def collab_share(collaborator_id: str, case_id: str, server: str | None, as_json
 @collaborators.command("unshare")
 @click.argument("collaborator_id")
 @click.argument("case_id")
-@_with_ctx
+@with_ctx
 def collab_unshare(collaborator_id: str, case_id: str, server: str | None, as_json: bool) -> None:
     """Revoke a collaborator's access to one case."""
     ctx = Ctx(server, as_json)

@@ -7,10 +7,13 @@ client retries them safely when the server is briefly unavailable; reads are ret
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import grpc
 from google.rpc import error_details_pb2
@@ -18,9 +21,10 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 
 from ..v1 import cases_pb2 as cpb
-from ..v1 import cases_pb2_grpc, collaborators_pb2_grpc, identity_pb2_grpc
+from ..v1 import cases_pb2_grpc, collaborators_pb2_grpc, identity_pb2_grpc, records_pb2_grpc
 from ..v1 import collaborators_pb2 as kpb
 from ..v1 import identity_pb2 as ipb
+from ..v1 import records_pb2 as rpb
 
 DEFAULT_TARGET = "127.0.0.1:50051"
 _RETRYABLE = (grpc.StatusCode.UNAVAILABLE,)
@@ -86,6 +90,7 @@ class Client:
         self._patients = cases_pb2_grpc.PatientServiceStub(self._channel)
         self._cases = cases_pb2_grpc.CaseServiceStub(self._channel)
         self._collab = collaborators_pb2_grpc.CollaboratorServiceStub(self._channel)
+        self._records = records_pb2_grpc.RecordServiceStub(self._channel)
 
     def close(self) -> None:
         self._channel.close()
@@ -97,11 +102,13 @@ class Client:
         self.close()
 
     def _call(self, method, request, *, retry: bool = True):
+        """`request` is a message, or for a client stream a function that makes a fresh iterator
+        (each attempt sends the whole stream again)."""
         md = [("authorization", f"Bearer {self.token}")] if self.token else []
         attempts = 1 + (self.retries if retry else 0)
         for attempt in range(attempts):
             try:
-                return method(request, metadata=md, timeout=self.timeout_s)
+                return method(request() if callable(request) else request, metadata=md, timeout=self.timeout_s)
             except grpc.RpcError as e:
                 if e.code() in _RETRYABLE and attempt + 1 < attempts:
                     time.sleep(min(2.0, 0.1 * 2 ** attempt))
@@ -244,3 +251,63 @@ class Client:
         return self._call(self._collab.RegisterCollaborator, kpb.RegisterCollaboratorRequest(
             invite_token=invite_token, organization_name=organization_name, display_name=display_name,
             password=password), retry=False)
+
+    # -- records -------------------------------------------------------------------------------
+    def upload_record(self, case_id: str, path: str | Path, kind: str | int, *, view: str | int = 0,
+                      taken_date: str = "", request_id: str | None = None, chunk_size: int = 1 << 20) -> rpb.Record:
+        """Streams a file to the case. The file is hashed first and the server checks the hash, so a
+        file changed while uploading is refused rather than stored half-old."""
+        path = Path(path)
+        digest, size = hashlib.sha256(), 0
+        with open(path, "rb") as f:
+            while chunk := f.read(chunk_size):
+                digest.update(chunk)
+                size += len(chunk)
+        header = rpb.UploadRecordHeader(case_id=case_id, kind=_enum(rpb.RecordKind, "kind", kind),
+                                        view=_enum(rpb.PhotoView, "view", view), filename=path.name,
+                                        taken_date=taken_date, sha256=digest.hexdigest(), size_bytes=size,
+                                        request_id=self._rid(request_id))
+
+        def messages():
+            yield rpb.UploadRecordRequest(header=header)
+            with open(path, "rb") as f:
+                while chunk := f.read(chunk_size):
+                    yield rpb.UploadRecordRequest(chunk=chunk)
+        return self._call(self._records.UploadRecord, messages)
+
+    def iter_records(self, case_id: str, *, kind: str | int = 0, page_size: int = 100) -> Iterator[rpb.Record]:
+        k = _enum(rpb.RecordKind, "kind", kind)
+        return self._paged(self._records.ListRecords, lambda t: rpb.ListRecordsRequest(
+            case_id=case_id, kind=k, page_size=page_size, page_token=t), "records")
+
+    def download_record(self, record_id: str, dest: str | Path) -> rpb.Record:
+        """Writes the content to `dest` (a folder: the record's file name in it). The file appears
+        only once the whole stream arrived and verified."""
+        md = [("authorization", f"Bearer {self.token}")] if self.token else []
+        dest, part = Path(dest), None
+        stream = self._records.DownloadRecord(rpb.DownloadRecordRequest(id=record_id), metadata=md,
+                                              timeout=self.timeout_s)
+        try:
+            record = next(stream).record
+            if dest.is_dir():
+                dest = dest / (record.filename or record.id)
+            part = dest.with_name(dest.name + ".part")
+            with open(part, "wb") as f:
+                for msg in stream:
+                    f.write(msg.chunk)
+            os.replace(part, dest)
+            return record
+        except grpc.RpcError as e:
+            if part is not None:
+                part.unlink(missing_ok=True)
+            raise ApiError.from_rpc(e) from None
+
+
+def _enum(enum, arg: str, value: str | int) -> int:
+    """'upper-scan', 'UPPER_SCAN' or a value -> the enum's value; ValueError names the argument."""
+    if isinstance(value, int):
+        return value
+    try:
+        return enum.Value(value.strip().upper().replace("-", "_"))
+    except ValueError:
+        raise ValueError(f"{arg}: unknown value {value!r} (one of {', '.join(enum.keys()[1:])})") from None

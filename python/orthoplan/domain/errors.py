@@ -54,6 +54,12 @@ class StaleEtag(DomainError):
     reason = "STALE_ETAG"
 
 
+class DataLoss(DomainError):
+    """Stored content is missing or no longer matches its hash."""
+
+    reason = "DATA_LOSS"
+
+
 class Unauthenticated(DomainError):
     reason = "UNAUTHENTICATED"
 
@@ -72,6 +78,9 @@ class Collector:
 
     def add(self, field: str, description: str) -> None:
         self.violations.append(Violation(field, description))
+
+    def has(self, field: str) -> bool:
+        return any(v.field == field for v in self.violations)
 
     def raise_if_any(self, message: str = "invalid request") -> None:
         if self.violations:

@@ -186,6 +186,9 @@ CASE_ACTIONS: dict[str, frozenset[Role]] = {
     "approve_setup": frozenset({Role.PROVIDER}),
     "request_revision": frozenset({Role.PROVIDER, Role.TREATMENT_COORDINATOR}),
     "decline_setup": frozenset(),
+    # diagnostic records: the owning practice's clinical staff
+    "add_record": frozenset({Role.PROVIDER, Role.TREATMENT_COORDINATOR, Role.LOCATION_ADMIN}),
+    "delete_record": frozenset({Role.PROVIDER, Role.TREATMENT_COORDINATOR, Role.LOCATION_ADMIN}),
 }
 
 

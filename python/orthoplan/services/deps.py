@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..domain.identity import PasswordPolicy
 
@@ -13,6 +13,20 @@ from ..domain.identity import PasswordPolicy
 class Passwords(Protocol):
     def hash(self, password: str) -> str: ...
     def verify(self, stored: str | None, password: str) -> bool: ...
+
+
+class StagedBlob(Protocol):
+    """A received file: `info` has sha256, size and content_type (from the bytes)."""
+
+    info: Any
+
+    def commit(self) -> None: ...
+    def discard(self) -> None: ...
+
+
+class ArtifactStore(Protocol):
+    def receive(self, chunks: Iterable[bytes]) -> StagedBlob: ...
+    def read(self, sha256: str) -> Iterator[bytes]: ...
 
 
 def utc_now() -> datetime:
@@ -25,6 +39,9 @@ class Deps:
     password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
     idle_timeout_s: int = 1800
     clock: Callable[[], datetime] = utc_now
+    artifacts: ArtifactStore | None = None  # records need one; bootstrap always sets it
+    max_scan_bytes: int = 256 << 20
+    max_image_bytes: int = 32 << 20
 
 
 def aware(t: datetime) -> datetime:

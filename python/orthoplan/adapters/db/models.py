@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     ForeignKey,
@@ -145,6 +146,10 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+    # retention: entries up to floor_seq were pruned; floor_hash is the last pruned entry's hash,
+    # so the remaining chain still verifies from there
+    floor_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    floor_hash: Mapped[str] = mapped_column(String(64), default="0" * 64, server_default="0" * 64)
 
 
 class AuditEntry(Base):
@@ -246,4 +251,30 @@ class SetupNote(Base):
     stage: Mapped[int] = mapped_column(Integer)
     fdi: Mapped[int] = mapped_column(Integer)
     author_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Artifact(Base):
+    """A stored file, by content: its bytes live in the artifact store under this SHA-256."""
+
+    __tablename__ = "artifacts"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    content_type: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CaseRecord(Base):
+    """A diagnostic record of a case (scan, photo, x-ray): immutable once stored."""
+
+    __tablename__ = "case_records"
+    __table_args__ = (Index("ix_case_records_case", "case_id", "created", "id"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[int] = mapped_column(Integer)
+    view: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255))
+    taken_date: Mapped[str] = mapped_column(String(10))
+    sha256: Mapped[str] = mapped_column(ForeignKey("artifacts.sha256"), index=True)
+    uploaded_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
