@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import grpc
 import pytest
@@ -29,15 +32,23 @@ from tests.api.local import pg_unreachable, scratch_pg_database
 PASSWORD = "correct horse 42 battery"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'orthoplan.db'}"
+@contextmanager
+def database(kind: str, folder: Path) -> Iterator[str]:
+    """A fresh database URL: an SQLite file in `folder`, or a scratch PostgreSQL database (the
+    test skips, saying why, where none is reachable)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'orthoplan.db'}"
         return
     why = pg_unreachable()
     if why:
         pytest.skip(why)
     with scratch_pg_database("orthoplan_t") as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    with database(request.param, tmp_path) as url:
         yield url
 
 
@@ -81,19 +92,29 @@ class _WithMetadata:
         return lambda request, **kw: method(request, metadata=self._md + list(kw.pop("metadata", [])), **kw)
 
 
-@pytest.fixture
-def api(database_url, tmp_path):
+@contextmanager
+def serve(database_url: str, folder: Path) -> Iterator[Api]:
+    """A real server on 127.0.0.1:0 over a migrated database with one organization and its super
+    admin; artifacts under `folder`."""
     engine = make_engine(database_url)
     upgrade(engine)
     deps = Deps(passwords=Argon2Passwords(time_cost=1, memory_cost_kib=1024),
-                artifacts=LocalArtifactStore(tmp_path / "artifacts"), max_scan_bytes=4 << 20, max_image_bytes=1 << 20)
+                artifacts=LocalArtifactStore(folder / "artifacts"), max_scan_bytes=4 << 20, max_image_bytes=1 << 20)
     rt = Runtime(uow_factory(engine), deps)
     with rt.uow() as uow:
         init_organization(uow, deps, "Smile Group", NewUser("boss@smile.test", "Boss", int(Role.SUPER_ADMIN), PASSWORD))
         uow.commit()
     server = ApiServer(rt, "127.0.0.1:0", workers=8).start()
     channel = grpc.insecure_channel(server.target)
-    yield Api(server, rt, channel, "boss@smile.test")
-    channel.close()
-    server.stop(grace=1.0)
-    engine.dispose()
+    try:
+        yield Api(server, rt, channel, "boss@smile.test")
+    finally:
+        channel.close()
+        server.stop(grace=1.0)
+        engine.dispose()
+
+
+@pytest.fixture
+def api(database_url, tmp_path):
+    with serve(database_url, tmp_path) as a:
+        yield a

@@ -12,6 +12,7 @@ from orthoplan.adapters.db import models as m
 from orthoplan.v1 import cases_pb2 as cpb
 from orthoplan.v1 import collaborators_pb2 as kpb
 from orthoplan.v1 import identity_pb2 as ipb
+from orthoplan.v1 import setups_pb2 as spb
 from sqlalchemy import select
 
 from tests.api.conftest import PASSWORD, Api, Stubs
@@ -110,3 +111,14 @@ def invite_and_register(api, prov, email: str, *perms: int):
         invite_token=token, organization_name="Planning Lab", display_name="Tess Planner", password=PASSWORD))
     assert res.email == email and res.collaborator.state == kpb.ACTIVE
     return res.collaborator, api.sign_in(email)
+
+
+def shift(x: float) -> list[float]:
+    return [1, 0, 0, x, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
+
+
+def plan(stages: int = 10, note: str = "") -> spb.SetupPlan:
+    return spb.SetupPlan(stage_count=stages, notes=note, teeth=[
+        spb.ToothMovement(fdi=11, target_transform=shift(0.8), first_stage=0, last_stage=stages),
+        spb.ToothMovement(fdi=21, target_transform=shift(-0.8), first_stage=2, last_stage=stages)],
+        ipr=[spb.IprSite(fdi_a=11, fdi_b=21, amount_mm=0.2, stage=1)])

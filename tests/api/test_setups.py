@@ -12,21 +12,10 @@ from orthoplan.v1 import collaborators_pb2 as kpb
 from orthoplan.v1 import setups_pb2 as spb
 from sqlalchemy import select
 
-from tests.api.helpers import build_org, details, new_case, new_patient, rpc_error
+from tests.api.helpers import build_org, details, new_case, new_patient, plan, rpc_error, shift
 
 NF, PD, FP, IA = (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.FAILED_PRECONDITION,
                   grpc.StatusCode.INVALID_ARGUMENT)
-
-
-def shift(x: float) -> list[float]:
-    return [1, 0, 0, x, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
-
-
-def plan(stages: int = 10, note: str = "") -> spb.SetupPlan:
-    return spb.SetupPlan(stage_count=stages, notes=note, teeth=[
-        spb.ToothMovement(fdi=11, target_transform=shift(0.8), first_stage=0, last_stage=stages),
-        spb.ToothMovement(fdi=21, target_transform=shift(-0.8), first_stage=2, last_stage=stages)],
-        ipr=[spb.IprSite(fdi_a=11, fdi_b=21, amount_mm=0.2, stage=1)])
 
 
 def awaiting_setup(org):
