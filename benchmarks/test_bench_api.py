@@ -10,13 +10,14 @@ Run: python -m pytest benchmarks/test_bench_api.py -p no:cacheprovider --benchma
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 import threading
 import time
 import uuid
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from functools import partial
 
 import grpc
@@ -71,6 +72,21 @@ def _serve(db: str, env: dict[str, str]):
         proc.wait(timeout=30)
 
 
+@contextmanager
+def _no_gc():
+    """The load generator must not pause: a collection walking thousands of pending futures stalls
+    it for tens of milliseconds, which would be counted as server latency. Like timeit, the timed
+    window runs with the collector off (what existed before is frozen, so nothing is lost)."""
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
 def _load(start, make_request, seconds: float = DURATION_S, in_flight: int = IN_FLIGHT) -> dict[str, float]:
     """Keeps `in_flight` calls outstanding for `seconds`; per-call latency from issue to completion."""
     lat: list[float] = []
@@ -100,11 +116,12 @@ def _load(start, make_request, seconds: float = DURATION_S, in_flight: int = IN_
                     done.set()
 
     outstanding = [in_flight]
-    t_start = time.perf_counter()
-    for _ in range(in_flight):
-        issue()
-    done.wait(seconds + 30)
-    wall = time.perf_counter() - t_start
+    with _no_gc():
+        t_start = time.perf_counter()
+        for _ in range(in_flight):
+            issue()
+        done.wait(seconds + 30)
+        wall = time.perf_counter() - t_start
     a = np.array(lat) * 1e3
     return {"calls_per_s": len(a) / wall, "p50_ms": float(np.percentile(a, 50)),
             "p99_ms": float(np.percentile(a, 99)), "errors": errors[0], "calls": len(a),
@@ -119,7 +136,7 @@ def _paced(start, make_request, rate: float, seconds: float = DURATION_S) -> dic
     lock = threading.Lock()
     n = int(rate * seconds)
     futures = []
-    t0 = time.perf_counter()
+    t0 = 0.0
 
     def finished(fut, due):
         now = time.perf_counter()
@@ -129,17 +146,19 @@ def _paced(start, make_request, rate: float, seconds: float = DURATION_S) -> dic
                 name = fut.exception().code().name
                 codes[name] = codes.get(name, 0) + 1
 
-    for i in range(n):
-        due = t0 + i / rate
-        delay = due - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        fut = start(make_request())
-        fut.add_done_callback(lambda f, due=due: finished(f, due))
-        futures.append(fut)
-    for f in futures:
-        f.exception(timeout=60)
-    wall = time.perf_counter() - t0
+    with _no_gc():
+        t0 = time.perf_counter()
+        for i in range(n):
+            due = t0 + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            fut = start(make_request())
+            fut.add_done_callback(lambda f, due=due: finished(f, due))
+            futures.append(fut)
+        for f in futures:
+            f.exception(timeout=60)
+        wall = time.perf_counter() - t0
     with lock:
         a = np.array(lat) * 1e3
     return {"calls_per_s": len(a) / wall, "p50_ms": float(np.percentile(a, 50)),
@@ -181,16 +200,18 @@ def test_get_case(benchmark, server):
     assert stats["errors"] == 0
 
 
-def test_get_case_at_1000_per_s(benchmark, server):
-    """The target: one server process sustains 1,000 authenticated GetCase/s with p99 < 20 ms."""
+@pytest.mark.parametrize("rate", [1000, 1200])
+def test_get_case_open_loop(benchmark, server, rate):
+    """The target: one server process sustains 1,000 authenticated GetCase/s with p99 < 20 ms
+    (1,200/s shows the headroom)."""
     db, target, token, case, _ = server
     md = (("authorization", f"Bearer {token}"),)
     with grpc.insecure_channel(target) as ch:
         call = cases_pb2_grpc.CaseServiceStub(ch).GetCase
         req = cpb.GetCaseRequest(id=case.id)
         start = partial(call.future, metadata=md)  # each call carries the token
-        stats = benchmark.pedantic(lambda: _paced(start, lambda: req, rate=1000), rounds=1, iterations=1)
-    _report("GetCase@1000/s", db, stats, benchmark)
+        stats = benchmark.pedantic(lambda: _paced(start, lambda: req, rate=rate), rounds=1, iterations=1)
+    _report(f"GetCase@{rate}/s", db, stats, benchmark)
     assert stats["errors"] == 0
 
 

@@ -20,6 +20,7 @@ STATUS: dict[type[e.DomainError], grpc.StatusCode] = {
     e.Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
     e.PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
     e.DataLoss: grpc.StatusCode.DATA_LOSS,
+    e.Unavailable: grpc.StatusCode.UNAVAILABLE,
 }
 
 

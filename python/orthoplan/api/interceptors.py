@@ -7,9 +7,9 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 import grpc
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from ..domain.errors import DomainError, StaleEtag, Unauthenticated
+from ..domain.errors import DomainError, StaleEtag, Unauthenticated, Unavailable
 from ..services import auth
 from .context import PRINCIPAL, REQUEST_UOW, Runtime
 from .errors import to_status
@@ -46,12 +46,15 @@ class ApiInterceptor(grpc.ServerInterceptor):
             yield
         except DomainError as err:
             context.abort_with_status(to_status(err))
-        except (IntegrityError, OperationalError) as err:  # unique race or lock timeout: retryable
-            log.info("conflict in %s: %s", method, err.__class__.__name__)
-            context.abort_with_status(to_status(StaleEtag("concurrent change; retry the call")))
-        except Exception:
+        except Exception as err:
             if context.code() is not None:  # the servicer aborted on purpose
                 raise
+            if isinstance(err, DBAPIError) and err.connection_invalidated:  # the pool reconnects next call
+                log.warning("database connection lost in %s", method)
+                context.abort_with_status(to_status(Unavailable("the database connection was lost; retry the call")))
+            if isinstance(err, (IntegrityError, OperationalError)):  # unique race or lock timeout: retryable
+                log.info("conflict in %s: %s", method, err.__class__.__name__)
+                context.abort_with_status(to_status(StaleEtag("concurrent change; retry the call")))
             log.exception("internal error in %s", method)
             context.abort(grpc.StatusCode.INTERNAL, "internal error")
 

@@ -143,7 +143,8 @@ class Client:
 
     # -- session ------------------------------------------------------------------------------
     def sign_in(self, email: str, password: str) -> str:
-        res = self._call(self._auth.SignIn, ipb.SignInRequest(email=email, password=password), retry=False)
+        # retried: at worst a second session is opened, unused, and expires idle
+        res = self._call(self._auth.SignIn, ipb.SignInRequest(email=email, password=password))
         self.token = res.access_token
         return self.token
 

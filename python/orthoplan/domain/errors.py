@@ -60,6 +60,12 @@ class DataLoss(DomainError):
     reason = "DATA_LOSS"
 
 
+class Unavailable(DomainError):
+    """A dependency (the database) is briefly unreachable: the call may be retried as it was."""
+
+    reason = "UNAVAILABLE"
+
+
 class Unauthenticated(DomainError):
     reason = "UNAUTHENTICATED"
 

@@ -24,8 +24,10 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-# built once: authentication runs on every call
-_BY_TOKEN = (select(m.Session, m.User).join(m.User, m.User.id == m.Session.user_id)
+# built once: authentication runs on every call. One round trip: the session, its user, and one
+# row per location of the user (usually one to three)
+_BY_TOKEN = (select(m.Session, m.User, m.UserLocation.location_id).join(m.User, m.User.id == m.Session.user_id)
+             .outerjoin(m.UserLocation, m.UserLocation.user_id == m.User.id)
              .where(m.Session.token_hash == bindparam("token_hash")))
 _LOCATIONS = select(m.UserLocation.location_id).where(m.UserLocation.user_id == bindparam("user_id"))
 
@@ -52,10 +54,10 @@ def sign_in(uow: SqlUnitOfWork, deps: Deps, email: str, password: str, source: s
 
 def authenticate(uow: SqlUnitOfWork, deps: Deps, token: str) -> Principal:
     s = uow.session
-    row = s.execute(_BY_TOKEN, {"token_hash": _token_hash(token)}).first()
-    if row is None:
+    rows = s.execute(_BY_TOKEN, {"token_hash": _token_hash(token)}).all()
+    if not rows:
         raise Unauthenticated("invalid token: sign in again")
-    sess, user = row
+    sess, user = rows[0][0], rows[0][1]
     now = deps.clock()
     idle = now - aware(sess.last_seen)
     if sess.revoked or not user.active:
@@ -65,7 +67,8 @@ def authenticate(uow: SqlUnitOfWork, deps: Deps, token: str) -> Principal:
     if idle > timedelta(seconds=TOUCH_EVERY_S):
         s.execute(update(m.Session).where(m.Session.id == sess.id).values(last_seen=now))
         uow.commit()  # the touch is its own small transaction, before the call's
-    return principal_of(s, user, sess.id)
+    locs = frozenset(r[2] for r in rows if r[2] is not None)
+    return Principal(user.id, user.organization_id, Role(user.role), user.region_id, locs, sess.id)
 
 
 def sign_out(uow: SqlUnitOfWork, deps: Deps, p: Principal) -> None:

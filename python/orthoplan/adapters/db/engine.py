@@ -13,7 +13,7 @@ WRITE_OPTION = "orthoplan_write"  # execution option: this transaction will writ
 
 
 def make_engine(url: str, pool_size: int = 8) -> Engine:
-    """SQLite gets foreign keys, WAL and a busy timeout; PostgreSQL a pre-pinged pool. `pool_size`
+    """SQLite gets foreign keys, WAL and a busy timeout; PostgreSQL a plain pool. `pool_size`
     matches the server's worker threads, so no call waits for a connection."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
@@ -36,7 +36,9 @@ def make_engine(url: str, pool_size: int = 8) -> Engine:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
+    # no pre-ping: it costs a round trip on every call. A connection that died with the server fails
+    # its call once (UNAVAILABLE, which clients retry), and SQLAlchemy then replaces the whole pool.
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
