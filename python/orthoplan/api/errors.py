@@ -30,17 +30,35 @@ def _pack(msg) -> any_pb2.Any:
     return a
 
 
+# Errors travel in trailers, which clients cap at 16 KiB: an error about a huge input must not echo
+# it back, nor list ten thousand violations, or the client would get RESOURCE_EXHAUSTED instead.
+MAX_VIOLATIONS = 20
+MAX_TEXT = 200
+
+
+def _clip(text: str, limit: int = MAX_TEXT) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+
+
+def _bounded(violations: list[e.Violation]) -> list[e.Violation]:
+    out = [e.Violation(_clip(v.field, 100), _clip(v.description)) for v in violations[:MAX_VIOLATIONS]]
+    if len(violations) > MAX_VIOLATIONS:
+        out.append(e.Violation("\u2026", f"{len(violations) - MAX_VIOLATIONS} more violations not listed"))
+    return out
+
+
 def to_status(err: e.DomainError) -> grpc.Status:
     code = next(c for cls, c in STATUS.items() if isinstance(err, cls))
+    violations = _bounded(err.violations)
     details = [_pack(error_details_pb2.ErrorInfo(reason=err.reason, domain=DOMAIN))]
-    if isinstance(err, e.InvalidArgument) and err.violations:
+    if isinstance(err, e.InvalidArgument) and violations:
         details.append(_pack(error_details_pb2.BadRequest(field_violations=[
             error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
-            for v in err.violations])))
-    elif isinstance(err, e.FailedPrecondition) and err.violations:
+            for v in violations])))
+    elif isinstance(err, e.FailedPrecondition) and violations:
         details.append(_pack(error_details_pb2.PreconditionFailure(violations=[
             error_details_pb2.PreconditionFailure.Violation(type=err.reason, subject=v.field,
                                                             description=v.description)
-            for v in err.violations])))
-    status = status_pb2.Status(code=getattr(code_pb2, code.name), message=err.message, details=details)
+            for v in violations])))
+    status = status_pb2.Status(code=getattr(code_pb2, code.name), message=_clip(err.message, 500), details=details)
     return rpc_status.to_status(status)

@@ -12,8 +12,9 @@ from sqlalchemy import bindparam, select, update
 
 from ..adapters.db import models as m
 from ..adapters.db.uow import SqlUnitOfWork
-from ..domain.errors import Unauthenticated
+from ..domain.errors import Collector, Unauthenticated
 from ..domain.identity import Principal, Role
+from . import validate as v
 from .audit_trail import record
 from .deps import Deps, aware
 
@@ -38,9 +39,14 @@ def principal_of(s, user: m.User, session_id: str = "") -> Principal:
 
 
 def sign_in(uow: SqlUnitOfWork, deps: Deps, email: str, password: str, source: str) -> tuple[str, m.User]:
-    """Same answer for an unknown email, a wrong password and a deactivated user."""
+    """Same answer for an unknown email, a wrong password and a deactivated user. Something that is
+    not an email address at all cannot be an account: that is said precisely (and never reaches the
+    database, which may refuse such strings)."""
+    c = Collector()
+    email = v.email(c, "email", email)
+    c.raise_if_any()
     s = uow.session
-    user = s.execute(select(m.User).where(m.User.email == email.strip().lower())).scalar_one_or_none()
+    user = s.execute(select(m.User).where(m.User.email == email)).scalar_one_or_none()
     ok = deps.passwords.verify(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
         raise Unauthenticated("email or password is wrong")

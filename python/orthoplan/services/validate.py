@@ -41,7 +41,7 @@ def email(c: Collector, field: str, value: str, *, required: bool = True) -> str
     v = value.strip().lower()
     if not v and not required:
         return ""
-    if len(v) > 254 or not _EMAIL.match(v):
+    if len(v) > 254 or not _EMAIL.match(v) or any(ord(ch) < 32 or ord(ch) == 127 for ch in v):
         c.add(field, "must be an email address")
     return v
 
