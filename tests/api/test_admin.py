@@ -33,10 +33,7 @@ def backdate_first(api, n: int, days: int) -> None:
         entries = s.execute(select(m.AuditEntry).order_by(m.AuditEntry.seq)).scalars().all()
         prev = audit.GENESIS
         for e in entries:
-            fields = {"time": audit._iso(e.time), "organization_id": e.organization_id, "actor_id": e.actor_id,
-                      "action": e.action, "resource_type": e.resource_type, "resource_id": e.resource_id,
-                      "source": e.source, "digest_before": e.digest_before, "digest_after": e.digest_after}
-            e.prev_hash, e.hash = prev, audit._entry_hash(prev, e.seq, fields)
+            e.prev_hash, e.hash = prev, audit.entry_hash(prev, e.seq, audit.entry_fields(e))
             prev = e.hash
         head = s.get(m.AuditHead, 1)
         head.hash = prev

@@ -23,7 +23,8 @@ SKIP = {"SignOut"}  # would end the session the sweep runs with
 DELIBERATE = {grpc.StatusCode.OK, grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.NOT_FOUND,
               grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.PERMISSION_DENIED,
               grpc.StatusCode.ALREADY_EXISTS, grpc.StatusCode.ABORTED, grpc.StatusCode.UNAUTHENTICATED}
-STRINGS = ["", "x" * 100_000, "\x00\x01\x1f", "a\x00b@c.test", "\U0001f4a5" * 2000, "' OR 1=1 --", "0" * 32, "../../etc/passwd"]
+STRINGS = ["", "x" * 100_000, "\x00\x01\x1f", "a\x00b@c.test", "\U0001f4a5" * 2000, "' OR 1=1 --", "0" * 32,
+           "../../etc/passwd"]
 BAD = {
     F.TYPE_STRING: STRINGS,
     F.TYPE_BYTES: [b"", b"\x00" * 100_000],

@@ -23,7 +23,14 @@ def digest(state: dict[str, Any] | None) -> str:
     return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _entry_hash(prev: str, seq: int, fields: dict[str, str]) -> str:
+def entry_fields(e: AuditEntry) -> dict[str, str]:
+    """What an entry's hash covers, besides its place in the chain."""
+    return {"time": _iso(e.time), "organization_id": e.organization_id, "actor_id": e.actor_id,
+            "action": e.action, "resource_type": e.resource_type, "resource_id": e.resource_id,
+            "source": e.source, "digest_before": e.digest_before, "digest_after": e.digest_after}
+
+
+def entry_hash(prev: str, seq: int, fields: dict[str, str]) -> str:
     body = json.dumps({"prev": prev, "seq": seq, **fields}, sort_keys=True)
     return hashlib.sha256(body.encode()).hexdigest()
 
@@ -38,7 +45,7 @@ def append(session: Session, *, time: datetime, organization_id: str, actor_id: 
               "action": action, "resource_type": resource_type, "resource_id": resource_id,
               "source": source[:200], "digest_before": digest(before), "digest_after": digest(after)}
     seq = head.seq + 1
-    h = _entry_hash(head.hash, seq, fields)
+    h = entry_hash(head.hash, seq, fields)
     session.add(AuditEntry(seq=seq, prev_hash=head.hash, hash=h, **{**fields, "time": time}))
     head.seq, head.hash = seq, h
 
@@ -63,14 +70,12 @@ def verify(session: Session) -> AuditCheck:
     rows = session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars()
     for e in rows:
         count += 1
-        fields = {"time": _iso(e.time), "organization_id": e.organization_id, "actor_id": e.actor_id,
-                  "action": e.action, "resource_type": e.resource_type, "resource_id": e.resource_id,
-                  "source": e.source, "digest_before": e.digest_before, "digest_after": e.digest_after}
+        fields = entry_fields(e)
         if e.seq != last_seq + 1:
             return AuditCheck(count, e.seq, f"entry {last_seq + 1} is missing")
         if e.prev_hash != prev:
             return AuditCheck(count, e.seq, "link to the previous entry is broken")
-        if _entry_hash(prev, e.seq, fields) != e.hash:
+        if entry_hash(prev, e.seq, fields) != e.hash:
             return AuditCheck(count, e.seq, "content does not match its hash")
         prev, last_seq = e.hash, e.seq
     if head is not None and (head.seq, head.hash) != (last_seq, prev):
