@@ -112,7 +112,12 @@ class ApiInterceptor(grpc.ServerInterceptor):
 
             return grpc.unary_stream_rpc_method_handler(stream_out, handler.request_deserializer,
                                                         handler.response_serializer)
-        raise NotImplementedError(f"{method}: bidirectional streams are not served")
+        # no bidirectional RPC exists: one added later is refused here, never passed through unauthenticated
+        def refuse(request_iterator, context):
+            context.abort(grpc.StatusCode.UNIMPLEMENTED, f"{method}: bidirectional streams are not served")
+
+        return grpc.stream_stream_rpc_method_handler(refuse, handler.request_deserializer,
+                                                     handler.response_serializer)
 
     def _sign_in(self, context, public: bool) -> None:
         if not public:
