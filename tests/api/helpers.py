@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import grpc
 import pytest
+from click.testing import CliRunner
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 from orthoplan.adapters.db import models as m
+from orthoplan.client.cli import main
 from orthoplan.v1 import cases_pb2 as cpb
 from orthoplan.v1 import collaborators_pb2 as kpb
 from orthoplan.v1 import identity_pb2 as ipb
+from orthoplan.v1 import records_pb2 as rpb
 from orthoplan.v1 import setups_pb2 as spb
 from sqlalchemy import select
 
@@ -122,3 +126,29 @@ def plan(stages: int = 10, note: str = "") -> spb.SetupPlan:
         spb.ToothMovement(fdi=11, target_transform=shift(0.8), first_stage=0, last_stage=stages),
         spb.ToothMovement(fdi=21, target_transform=shift(-0.8), first_stage=2, last_stage=stages)],
         ipr=[spb.IprSite(fdi_a=11, fdi_b=21, amount_mm=0.2, stage=1)])
+
+
+def stream(header: rpb.UploadRecordHeader, content: bytes, chunk: int = 64 * 1024):
+    yield rpb.UploadRecordRequest(header=header)
+    for i in range(0, len(content), chunk):
+        yield rpb.UploadRecordRequest(chunk=content[i:i + chunk])
+
+
+def upload(stubs, case_id: str, content: bytes, kind=rpb.UPPER_SCAN, **kw) -> rpb.Record:
+    return stubs.records.UploadRecord(stream(rpb.UploadRecordHeader(case_id=case_id, kind=kind, **kw), content))
+
+
+def download(stubs, record_id: str) -> tuple[rpb.Record, bytes]:
+    parts = list(stubs.records.DownloadRecord(rpb.DownloadRecordRequest(id=record_id)))
+    assert parts[0].WhichOneof("part") == "record" and all(p.WhichOneof("part") == "chunk" for p in parts[1:])
+    return parts[0].record, b"".join(p.chunk for p in parts[1:])
+
+
+def stored_objects(api) -> list[Path]:
+    return sorted((api.runtime.deps.artifacts.root / "objects").glob("*/*"))
+
+
+def cli(env: dict[str, str], *args: str, ok: bool = True):
+    res = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    assert (res.exit_code == 0) == ok, res.output
+    return res.output

@@ -12,9 +12,7 @@ from orthoplan.adapters.db import models as m
 from orthoplan.v1 import records_pb2 as rpb
 from sqlalchemy import func, select, update
 
-from tests.api.helpers import build_org, new_case, new_patient
-from tests.api.test_client import cli
-from tests.api.test_records import download, stored_objects, upload
+from tests.api.helpers import build_org, cli, download, new_case, new_patient, stored_objects, upload
 from tests.files import png
 
 

@@ -12,22 +12,15 @@ from pathlib import Path
 
 import grpc
 import pytest
-from click.testing import CliRunner
 from orthoplan.api.server import ApiServer
 from orthoplan.client import session_store
-from orthoplan.client.cli import main
 from orthoplan.client.sdk import ApiError, Client, permission_values
 from orthoplan.v1 import collaborators_pb2 as kpb
 
 from tests.api.conftest import PASSWORD
+from tests.api.helpers import cli
 from tests.api.local import free_port
 from tests.files import png, tooth_stl
-
-
-def cli(env: dict[str, str], *args: str, ok: bool = True):
-    res = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-    assert (res.exit_code == 0) == ok, res.output
-    return res.output
 
 
 def cli_json(env, *args):

@@ -14,35 +14,26 @@ from orthoplan.v1 import collaborators_pb2 as kpb
 from orthoplan.v1 import records_pb2 as rpb
 from sqlalchemy import func, select
 
-from tests.api.helpers import build_org, details, invite_and_register, new_case, new_patient, rpc_error
+from tests.api.helpers import (
+    build_org,
+    details,
+    download,
+    invite_and_register,
+    new_case,
+    new_patient,
+    rpc_error,
+    stored_objects,
+    stream,
+    upload,
+)
 from tests.files import arch_vtp, png, tooth_stl
 
 IA, NF, PD, FP = (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED,
                   grpc.StatusCode.FAILED_PRECONDITION)
-def stream(header: rpb.UploadRecordHeader, content: bytes, chunk: int = 64 * 1024):
-    yield rpb.UploadRecordRequest(header=header)
-    for i in range(0, len(content), chunk):
-        yield rpb.UploadRecordRequest(chunk=content[i:i + chunk])
-
-
-def upload(stubs, case_id: str, content: bytes, kind=rpb.UPPER_SCAN, **kw) -> rpb.Record:
-    return stubs.records.UploadRecord(stream(rpb.UploadRecordHeader(case_id=case_id, kind=kind, **kw), content))
-
-
-def download(stubs, record_id: str) -> tuple[rpb.Record, bytes]:
-    parts = list(stubs.records.DownloadRecord(rpb.DownloadRecordRequest(id=record_id)))
-    assert parts[0].WhichOneof("part") == "record" and all(p.WhichOneof("part") == "chunk" for p in parts[1:])
-    return parts[0].record, b"".join(p.chunk for p in parts[1:])
-
-
 def draft(org, chart: str = "CH-1"):
     prov = org.as_["provider_a"]
     p = new_patient(prov, org.loc_a.id, org.users["provider_a"].id, chart)
     return prov, new_case(prov, p.id)
-
-
-def stored_objects(api) -> list[Path]:
-    return sorted((api.runtime.deps.artifacts.root / "objects").glob("*/*"))
 
 
 def incoming(api) -> list[Path]:

@@ -176,10 +176,11 @@ class Client:
             location_id=location_id, provider_id=provider_id, email=email, mobile=mobile),
             request_id=self._rid(request_id)))
 
-    def iter_patients(self, *, query: str = "", page_size: int = 100) -> Iterator[cpb.Patient]:
+    def iter_patients(self, *, query: str = "", filter: str = "", order_by: str = "",
+                      page_size: int = 100) -> Iterator[cpb.Patient]:
         """Patients in the caller's scope; `query` matches a name or chart number."""
         return self._paged(self._patients.ListPatients, lambda t: cpb.ListPatientsRequest(
-            page_size=page_size, page_token=t, query=query), "patients")
+            page_size=page_size, page_token=t, query=query, filter=filter, order_by=order_by), "patients")
 
     def create_case(self, patient_id: str, *, goals: str = "", arches: Iterable[str] = (),
                     ipr_allowed: bool = False, attachments_allowed: bool = False, kind: int = cpb.ALIGNER,
@@ -218,10 +219,11 @@ class Client:
             email=email, permissions=permission_values(permissions), confirm_consent=confirm_consent,
             request_id=self._rid(request_id)))
 
-    def iter_collaborators(self, *, as_collaborator: bool = False, page_size: int = 100
-                           ) -> Iterator[kpb.Collaborator]:
+    def iter_collaborators(self, *, as_collaborator: bool = False, filter: str = "", order_by: str = "",
+                           page_size: int = 100) -> Iterator[kpb.Collaborator]:
         return self._paged(self._collab.ListCollaborators, lambda t: kpb.ListCollaboratorsRequest(
-            page_size=page_size, page_token=t, as_collaborator=as_collaborator), "collaborators")
+            page_size=page_size, page_token=t, as_collaborator=as_collaborator, filter=filter,
+            order_by=order_by), "collaborators")
 
     def update_collaborator(self, collaborator_id: str, permissions: Iterable[str | int], *,
                             etag: str = "") -> kpb.Collaborator:
@@ -276,10 +278,12 @@ class Client:
                     yield rpb.UploadRecordRequest(chunk=chunk)
         return self._call(self._records.UploadRecord, messages)
 
-    def iter_records(self, case_id: str, *, kind: str | int = 0, page_size: int = 100) -> Iterator[rpb.Record]:
+    def iter_records(self, case_id: str, *, kind: str | int = 0, filter: str = "", order_by: str = "",
+                     page_size: int = 100) -> Iterator[rpb.Record]:
         k = _enum(rpb.RecordKind, "kind", kind)
         return self._paged(self._records.ListRecords, lambda t: rpb.ListRecordsRequest(
-            case_id=case_id, kind=k, page_size=page_size, page_token=t), "records")
+            case_id=case_id, kind=k, page_size=page_size, page_token=t, filter=filter, order_by=order_by),
+            "records")
 
     def download_record(self, record_id: str, dest: str | Path) -> rpb.Record:
         """Writes the content to `dest` (a folder: the record's file name in it). The file appears

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import case, func, select, tuple_
+from sqlalchemy import case, func, select
 
 from ..adapters.db import models as m
 from ..adapters.db.uow import SqlUnitOfWork
 from ..domain import cases as dc
-from ..domain.errors import Collector, FailedPrecondition, InvalidArgument, Violation
+from ..domain.errors import Collector, FailedPrecondition, Violation
 from ..domain.identity import Principal
-from . import access, pagination
+from . import access, listing
 from . import validate as v
 from .audit_trail import record, snapshot
 from .concurrency import check_etag
-from .deps import Deps, aware
+from .deps import Deps
 
 
 @dataclass(frozen=True)
@@ -79,74 +77,34 @@ def get_case(uow: SqlUnitOfWork, p: Principal, case_id: str) -> tuple[m.Case, ac
     return access.visible_case(uow.session, p, case_id)
 
 
-FILTER_FIELDS = {"state": m.Case.state, "kind": m.Case.kind, "provider_id": m.Case.provider_id,
-                 "patient_id": m.Case.patient_id, "location_id": m.Case.location_id}
-ORDER_FIELDS = {"create_time": m.Case.created, "update_time": m.Case.updated, "number": m.Case.number}
-_TERM = re.compile(r'^\s*(\w+)\s*=\s*("([^"]*)"|\w+)\s*$')
-
-
-def parse_filter(text: str) -> list:
-    """`field = value [AND field = value ...]`; unknown fields or values name themselves."""
-    conds = []
-    if not text.strip():
-        return conds
-    for term in re.split(r"\s+AND\s+", text.strip()):
-        mt = _TERM.match(term)
-        if not mt or mt.group(1) not in FILTER_FIELDS:
-            raise InvalidArgument("filter: invalid", [Violation("filter", f"cannot parse {term!r}; fields: "
-                                                                + ", ".join(FILTER_FIELDS))])
-        name, value = mt.group(1), mt.group(3) if mt.group(3) is not None else mt.group(2)
-        if name in ("state", "kind"):
-            enum = dc.CaseState if name == "state" else dc.CaseKind
-            if value not in enum.__members__:
-                raise InvalidArgument("filter: invalid", [Violation("filter", f"{name} must be one of "
-                                                                    + ", ".join(enum.__members__))])
-            conds.append(FILTER_FIELDS[name] == int(enum[value]))
-        else:
-            v.require_id("filter", value)
-            conds.append(FILTER_FIELDS[name] == value)
-    return conds
+CASES = listing.Listing(
+    "cases",
+    filters={"state": listing.Term(m.Case.state, dc.CaseState), "kind": listing.Term(m.Case.kind, dc.CaseKind),
+             "provider_id": listing.Term(m.Case.provider_id), "patient_id": listing.Term(m.Case.patient_id),
+             "location_id": listing.Term(m.Case.location_id)},
+    orders={"create_time": (m.Case.created,), "update_time": (m.Case.updated,), "number": (m.Case.number,)},
+    default_order="create_time desc", tiebreak=m.Case.id)
 
 
 def list_cases(uow: SqlUnitOfWork, p: Principal, page_size: int, page_token: str, filter_text: str,
                order_by: str, *, shared_only: bool = False,
                query: str = "") -> tuple[list[tuple[m.Case, str, bool]], str]:
     """Rows with the patient's display name and whether the case is the caller's own practice's
-    (else shared with it); keyset on (order column, id), stable under inserts. `shared_only` is the
-    collaborator dashboard; `query` matches a case number or part of the patient's name."""
+    (else shared with it). `shared_only` is the collaborator dashboard; `query` matches a case
+    number or part of the patient's name."""
     c = Collector()
-    size = v.page_size(c, page_size)
     search = v.text(c, "query", query, max_len=200, required=False)
+    req = listing.check(c, CASES, page_size, page_token, filter_text, order_by)
     c.raise_if_any()
-    parts = (order_by.strip() or "create_time desc").split()
-    if parts[0] not in ORDER_FIELDS or len(parts) > 2 or (len(parts) == 2 and parts[1] not in ("asc", "desc")):
-        raise InvalidArgument("order_by: invalid", [Violation("order_by", "must be create_time, update_time or "
-                                                              "number, optionally followed by asc or desc")])
-    desc = len(parts) == 2 and parts[1] == "desc"
-    col = ORDER_FIELDS[parts[0]]
-    conds = parse_filter(filter_text)
-    if search:
-        name = func.lower(m.Patient.first_name + " " + m.Patient.last_name)
-        conds.append((func.upper(m.Case.number) == search.upper()) | name.contains(search.lower(), autoescape=True))
-    fp = pagination.query_fingerprint("cases", p.user_id, filter_text, order_by, shared_only, search)
-    key = pagination.decode(page_token, fp)
     own = access.own_case_condition(p)
     seen = access.shared_case_condition(p) & ~own if shared_only else access.case_condition(p)
     q = (select(m.Case, m.Patient.first_name, m.Patient.last_name, case((own, True), else_=False))
-         .join(m.Patient, m.Patient.id == m.Case.patient_id).where(seen, *conds))
-    if key:
-        k0 = datetime.fromisoformat(key[0]) if parts[0] != "number" else key[0]
-        pair, bound = tuple_(col, m.Case.id), tuple_(k0, str(key[1]))
-        q = q.where(pair < bound if desc else pair > bound)
-    q = q.order_by(col.desc(), m.Case.id.desc()) if desc else q.order_by(col, m.Case.id)
-    rows = uow.session.execute(q.limit(size + 1)).all()
-    out = [(r[0], f"{r[1]} {r[2]}", bool(r[3])) for r in rows[:size]]
-    nxt = ""
-    if len(rows) > size:
-        last = rows[size - 1][0]
-        val = getattr(last, col.key)
-        nxt = pagination.encode([aware(val).isoformat() if isinstance(val, datetime) else val, last.id], fp)
-    return out, nxt
+         .join(m.Patient, m.Patient.id == m.Case.patient_id).where(seen))
+    if search:
+        name = func.lower(m.Patient.first_name + " " + m.Patient.last_name)
+        q = q.where((func.upper(m.Case.number) == search.upper()) | name.contains(search.lower(), autoescape=True))
+    rows, nxt = req.fetch(uow.session, q, (p.user_id, shared_only, search))
+    return [(r[0], f"{r[1]} {r[2]}", bool(r[3])) for r in rows], nxt
 
 
 def locked_for_change(uow: SqlUnitOfWork, p: Principal, case_id: str, etag: str,

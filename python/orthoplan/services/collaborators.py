@@ -7,9 +7,8 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 
 from ..adapters.db import models as m
 from ..adapters.db.uow import SqlUnitOfWork
@@ -24,12 +23,12 @@ from ..domain.errors import (
     Violation,
 )
 from ..domain.identity import Principal, Role
-from . import access, pagination
+from . import access, listing
 from . import validate as v
 from .audit_trail import record, snapshot
 from .auth import principal_of
 from .concurrency import check_etag
-from .deps import Deps, aware
+from .deps import Deps
 from .outbox import enqueue
 
 TERMS_VERSION = "2026-1"
@@ -120,26 +119,23 @@ def get_collaborator(uow: SqlUnitOfWork, p: Principal, collab_id: str) -> m.Coll
     return _visible(uow, p, collab_id)
 
 
-def list_collaborators(uow: SqlUnitOfWork, p: Principal, page_size: int, page_token: str,
-                       as_collaborator: bool) -> tuple[list[tuple[m.Collaboration, str]], str]:
+COLLABORATORS = listing.Listing(
+    "collaborators", filters={"state": listing.Term(m.Collaboration.state, CollabState)},
+    orders={"create_time": (m.Collaboration.created,), "update_time": (m.Collaboration.updated,),
+            "email": (m.Collaboration.email,)},
+    default_order="create_time desc", tiebreak=m.Collaboration.id)
+
+
+def list_collaborators(uow: SqlUnitOfWork, p: Principal, page_size: int, page_token: str, as_collaborator: bool,
+                       filter_text: str = "", order_by: str = "") -> tuple[list[tuple[m.Collaboration, str]], str]:
     c = Collector()
-    size = v.page_size(c, page_size)
+    req = listing.check(c, COLLABORATORS, page_size, page_token, filter_text, order_by)
     c.raise_if_any()
-    fp = pagination.query_fingerprint("collaborators", p.user_id, as_collaborator)
-    key = pagination.decode(page_token, fp)
     mine = m.Collaboration.collaborator_id if as_collaborator else m.Collaboration.provider_id
     q = (select(m.Collaboration, m.User.display_name).join(m.User, m.User.id == m.Collaboration.provider_id)
          .where(mine == p.user_id))
-    if key:
-        q = q.where(tuple_(m.Collaboration.created, m.Collaboration.id) < tuple_(datetime.fromisoformat(key[0]),
-                                                                                 str(key[1])))
-    rows = uow.session.execute(q.order_by(m.Collaboration.created.desc(), m.Collaboration.id.desc())
-                               .limit(size + 1)).all()
-    nxt = ""
-    if len(rows) > size:
-        last = rows[size - 1][0]
-        nxt = pagination.encode([aware(last.created).isoformat(), last.id], fp)
-    return [(r[0], r[1]) for r in rows[:size]], nxt
+    rows, nxt = req.fetch(uow.session, q, (p.user_id, as_collaborator))
+    return [(r[0], r[1]) for r in rows], nxt
 
 
 def _change(uow: SqlUnitOfWork, deps: Deps, p: Principal, collab_id: str, etag: str, action: str, *,

@@ -11,7 +11,7 @@ from ..adapters.db import models as m
 from ..adapters.db.uow import SqlUnitOfWork
 from ..domain.errors import AlreadyExists, Collector, FailedPrecondition, NotFound, PermissionDenied
 from ..domain.identity import ADMIN_ROLES, Principal, Role
-from . import access, pagination
+from . import access, listing
 from . import validate as v
 from .audit_trail import record, snapshot
 from .auth import principal_of, revoke_user_sessions
@@ -147,18 +147,20 @@ def get_user(uow: SqlUnitOfWork, p: Principal, user_id: str) -> m.User:
     return row
 
 
-def list_users(uow: SqlUnitOfWork, p: Principal, page_size: int, page_token: str) -> tuple[list[m.User], str]:
+USERS = listing.Listing(
+    "users", filters={"role": listing.Term(m.User.role, Role), "active": listing.Term(m.User.active, boolean=True),
+                      "region_id": listing.Term(m.User.region_id)},
+    orders={"email": (m.User.email,), "display_name": (m.User.display_name,), "create_time": (m.User.created,)},
+    default_order="email", tiebreak=m.User.id)
+
+
+def list_users(uow: SqlUnitOfWork, p: Principal, page_size: int, page_token: str, filter_text: str = "",
+               order_by: str = "") -> tuple[list[m.User], str]:
     c = Collector()
-    size = v.page_size(c, page_size)
+    req = listing.check(c, USERS, page_size, page_token, filter_text, order_by)
     c.raise_if_any()
-    fp = pagination.query_fingerprint("users", p.user_id)
-    key = pagination.decode(page_token, fp)
-    q = select(m.User).where(access.user_condition(p))
-    if key:
-        q = q.where(m.User.email > str(key[0]))
-    rows = list(uow.session.execute(q.order_by(m.User.email).limit(size + 1)).scalars())
-    nxt = pagination.encode([rows[size - 1].email], fp) if len(rows) > size else ""
-    return rows[:size], nxt
+    rows, nxt = req.fetch(uow.session, select(m.User).where(access.user_condition(p)), (p.user_id,))
+    return [r[0] for r in rows], nxt
 
 
 def deactivate_user(uow: SqlUnitOfWork, deps: Deps, p: Principal, user_id: str, etag: str) -> m.User:

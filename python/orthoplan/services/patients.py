@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import func, or_, select
 
 from ..adapters.db import models as m
 from ..adapters.db.uow import SqlUnitOfWork
 from ..domain.errors import AlreadyExists, Collector, NotFound, PermissionDenied
 from ..domain.identity import Principal, Role
-from . import access, pagination
+from . import access, listing
 from . import validate as v
 from .audit_trail import record, snapshot
 from .concurrency import check_etag
@@ -78,26 +78,27 @@ def get_patient(uow: SqlUnitOfWork, p: Principal, patient_id: str) -> m.Patient:
     return access.visible_patient(uow.session, p, patient_id)
 
 
-def list_patients(uow: SqlUnitOfWork, p: Principal, page_size: int, page_token: str,
-                  query: str) -> tuple[list[m.Patient], str]:
+PATIENTS = listing.Listing(
+    "patients", filters={"location_id": listing.Term(m.Patient.location_id),
+                         "provider_id": listing.Term(m.Patient.provider_id)},
+    orders={"name": (m.Patient.last_name, m.Patient.first_name), "create_time": (m.Patient.created,),
+            "chart_number": (m.Patient.chart_number,)},
+    default_order="name", tiebreak=m.Patient.id)
+
+
+def list_patients(uow: SqlUnitOfWork, p: Principal, page_size: int, page_token: str, query: str,
+                  filter_text: str = "", order_by: str = "") -> tuple[list[m.Patient], str]:
     c = Collector()
-    size = v.page_size(c, page_size)
     query = v.text(c, "query", query, max_len=100, required=False)
+    req = listing.check(c, PATIENTS, page_size, page_token, filter_text, order_by)
     c.raise_if_any()
-    fp = pagination.query_fingerprint("patients", p.user_id, query)
-    key = pagination.decode(page_token, fp)
     q = select(m.Patient).where(access.patient_condition(p))
     if query:
         like = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         q = q.where(or_(*(func.lower(col).like(like, escape="\\")
                           for col in (m.Patient.first_name, m.Patient.last_name, m.Patient.chart_number))))
-    cols = (m.Patient.last_name, m.Patient.first_name, m.Patient.id)
-    if key:
-        q = q.where(tuple_(*cols) > tuple_(*[str(k) for k in key]))
-    rows = list(uow.session.execute(q.order_by(*cols).limit(size + 1)).scalars())
-    last = rows[size - 1] if len(rows) > size else None
-    nxt = pagination.encode([last.last_name, last.first_name, last.id], fp) if last else ""
-    return rows[:size], nxt
+    rows, nxt = req.fetch(uow.session, q, (p.user_id, query))
+    return [r[0] for r in rows], nxt
 
 
 def update_patient(uow: SqlUnitOfWork, deps: Deps, p: Principal, patient_id: str, etag: str,

@@ -11,9 +11,9 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -23,10 +23,10 @@ from ..domain import cases as dc
 from ..domain.errors import Collector, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, Violation
 from ..domain.identity import Principal
 from ..domain.records import ACCEPTED_TYPES, PhotoView, RecordKind, is_scan
-from . import access, pagination
+from . import access, listing
 from . import validate as v
 from .audit_trail import record, snapshot
-from .deps import Deps, aware
+from .deps import Deps
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
@@ -156,31 +156,31 @@ def get_record(uow: SqlUnitOfWork, p: Principal, record_id: str) -> tuple[m.Case
     return rec, uow.session.get(m.Artifact, rec.sha256)
 
 
+RECORDS = listing.Listing(
+    "records",
+    filters={"kind": listing.Term(m.CaseRecord.kind, RecordKind), "view": listing.Term(m.CaseRecord.view, PhotoView),
+             "uploaded_by": listing.Term(m.CaseRecord.uploaded_by)},
+    orders={"create_time": (m.CaseRecord.created,), "taken_date": (m.CaseRecord.taken_date,)},
+    default_order="create_time desc", tiebreak=m.CaseRecord.id)
+
+
 def list_records(uow: SqlUnitOfWork, p: Principal, case_id: str, page_size: int, page_token: str,
-                 kind: int) -> tuple[list[tuple[m.CaseRecord, m.Artifact]], str]:
+                 kind: int, filter_text: str = "",
+                 order_by: str = "") -> tuple[list[tuple[m.CaseRecord, m.Artifact]], str]:
     c = Collector()
     v.ident(c, "case_id", case_id)
-    size = v.page_size(c, page_size)
     if kind and kind not in {int(k) for k in RecordKind}:
         c.add("kind", "must be a RecordKind or unset")
+    req = listing.check(c, RECORDS, page_size, page_token, filter_text, order_by)
     c.raise_if_any()
     _, acc = access.visible_case(uow.session, p, case_id)
     _require_details(acc)
-    fp = pagination.query_fingerprint("records", p.user_id, case_id, kind)
-    key = pagination.decode(page_token, fp)
     q = (select(m.CaseRecord, m.Artifact).join(m.Artifact, m.Artifact.sha256 == m.CaseRecord.sha256)
          .where(m.CaseRecord.case_id == case_id))
     if kind:
         q = q.where(m.CaseRecord.kind == kind)
-    if key:
-        q = q.where(tuple_(m.CaseRecord.created, m.CaseRecord.id) < tuple_(datetime.fromisoformat(key[0]), str(key[1])))
-    rows = uow.session.execute(q.order_by(m.CaseRecord.created.desc(), m.CaseRecord.id.desc()).limit(size + 1)).all()
-    out = [(r[0], r[1]) for r in rows[:size]]
-    nxt = ""
-    if len(rows) > size:
-        last = rows[size - 1][0]
-        nxt = pagination.encode([aware(last.created).isoformat(), last.id], fp)
-    return out, nxt
+    rows, nxt = req.fetch(uow.session, q, (p.user_id, case_id, kind))
+    return [(r[0], r[1]) for r in rows], nxt
 
 
 def delete_record(uow: SqlUnitOfWork, deps: Deps, p: Principal, record_id: str) -> None:

@@ -13,7 +13,7 @@ from ..domain import setups as ds
 from ..domain.collaboration import CollabState, Permission
 from ..domain.errors import Collector, FailedPrecondition, NotFound, Violation
 from ..domain.identity import Principal
-from . import access
+from . import access, listing
 from . import validate as v
 from .audit_trail import record, snapshot
 from .cases import locked_for_change
@@ -89,11 +89,22 @@ def get_setup(uow: SqlUnitOfWork, p: Principal, case_id: str, version: int) -> m
     return _setup(uow.session, case_id, version)
 
 
-def list_setups(uow: SqlUnitOfWork, p: Principal, case_id: str) -> list[m.TreatmentSetup]:
-    v.require_id("case_id", case_id)
+SETUPS = listing.Listing(
+    "setups", filters={"state": listing.Term(m.TreatmentSetup.state, ds.SetupState)},
+    orders={"version": (), "create_time": (m.TreatmentSetup.created,)},
+    default_order="version desc", tiebreak=m.TreatmentSetup.version)
+
+
+def list_setups(uow: SqlUnitOfWork, p: Principal, case_id: str, page_size: int = 0, page_token: str = "",
+                filter_text: str = "", order_by: str = "") -> tuple[list[m.TreatmentSetup], str]:
+    c = Collector()
+    v.ident(c, "case_id", case_id)
+    req = listing.check(c, SETUPS, page_size, page_token, filter_text, order_by)
+    c.raise_if_any()
     access.visible_case(uow.session, p, case_id)
-    return list(uow.session.execute(select(m.TreatmentSetup).where(m.TreatmentSetup.case_id == case_id)
-                                    .order_by(m.TreatmentSetup.version.desc())).scalars())
+    rows, nxt = req.fetch(uow.session, select(m.TreatmentSetup).where(m.TreatmentSetup.case_id == case_id),
+                          (p.user_id, case_id))
+    return [r[0] for r in rows], nxt
 
 
 def notes_of(s, case_id: str, version: int) -> list[m.SetupNote]:

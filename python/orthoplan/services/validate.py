@@ -23,10 +23,14 @@ def text(c: Collector, field: str, value: str, *, max_len: int, required: bool =
     return v
 
 
+def is_id(value: str) -> bool:
+    return bool(_ID.match(value))
+
+
 def ident(c: Collector, field: str, value: str, *, required: bool = True) -> str:
     if not value and not required:
         return ""
-    if not _ID.match(value):
+    if not is_id(value):
         c.add(field, "must be an id of 32 lowercase hex digits")
     return value
 

@@ -26,17 +26,17 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from orthoplan.v1 import cases_pb2 as orthoplan_dot_v1_dot_cases__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n orthoplan/v1/collaborators.proto\x12\x0corthoplan.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18orthoplan/v1/cases.proto\"\xcf\x02\n\x0c\x43ollaborator\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0bprovider_id\x18\x02 \x01(\t\x12\x15\n\rprovider_name\x18\x03 \x01(\t\x12\r\n\x05\x65mail\x18\x04 \x01(\t\x12\x1c\n\x14\x63ollaborator_user_id\x18\x05 \x01(\t\x12/\n\x05state\x18\x06 \x01(\x0e\x32 .orthoplan.v1.CollaborationState\x12\x39\n\x0bpermissions\x18\x07 \x03(\x0e\x32$.orthoplan.v1.CollaboratorPermission\x12\x0c\n\x04\x65tag\x18\x08 \x01(\t\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8f\x01\n\x16\x41\x64\x64\x43ollaboratorRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x39\n\x0bpermissions\x18\x02 \x03(\x0e\x32$.orthoplan.v1.CollaboratorPermission\x12\x17\n\x0f\x63onfirm_consent\x18\x03 \x01(\x08\x12\x12\n\nrequest_id\x18\x04 \x01(\t\"$\n\x16GetCollaboratorRequest\x12\n\n\x02id\x18\x01 \x01(\t\"Z\n\x18ListCollaboratorsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x17\n\x0f\x61s_collaborator\x18\x03 \x01(\x08\"g\n\x19ListCollaboratorsResponse\x12\x31\n\rcollaborators\x18\x01 \x03(\x0b\x32\x1a.orthoplan.v1.Collaborator\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"p\n\x19UpdateCollaboratorRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x39\n\x0bpermissions\x18\x03 \x03(\x0e\x32$.orthoplan.v1.CollaboratorPermission\"I\n\x19\x43ollaboratorActionRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"<\n\x10ShareCaseRequest\x12\x17\n\x0f\x63ollaborator_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\"f\n\tCaseShare\x12\x17\n\x0f\x63ollaborator_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12/\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x15\n\x13UnshareCaseResponse\"p\n\x16ListSharedCasesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\x12\x10\n\x08order_by\x18\x04 \x01(\t\x12\r\n\x05query\x18\x05 \x01(\t\"v\n\x1bRegisterCollaboratorRequest\x12\x14\n\x0cinvite_token\x18\x01 \x01(\t\x12\x19\n\x11organization_name\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x10\n\x08password\x18\x04 \x01(\t\"p\n\x1cRegisterCollaboratorResponse\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x30\n\x0c\x63ollaborator\x18\x03 \x01(\x0b\x32\x1a.orthoplan.v1.Collaborator*\x9f\x02\n\x16\x43ollaboratorPermission\x12\'\n#COLLABORATOR_PERMISSION_UNSPECIFIED\x10\x00\x12\x0e\n\nADD_ORDERS\x10\x01\x12\x1e\n\x1aORDER_REPLACEMENT_ALIGNERS\x10\x02\x12\x12\n\x0e\x44\x45\x43LINE_SETUPS\x10\x03\x12\r\n\tALL_CASES\x10\x04\x12\x15\n\x11VIEW_CASE_DETAILS\x10\x05\x12\x15\n\x11REQUEST_REVISIONS\x10\x06\x12\x0b\n\x07\x41PPROVE\x10\x07\x12\x17\n\x13\x43HANGE_ACCOUNT_INFO\x10\x08\x12\x17\n\x13\x43HANGE_PAYMENT_INFO\x10\t\x12\x1c\n\x18\x43HANGE_EMAIL_PREFERENCES\x10\n*z\n\x12\x43ollaborationState\x12#\n\x1f\x43OLLABORATION_STATE_UNSPECIFIED\x10\x00\x12\x0b\n\x07INVITED\x10\x01\x12\x0b\n\x07PENDING\x10\x02\x12\n\n\x06\x41\x43TIVE\x10\x03\x12\x0c\n\x08\x44\x45\x43LINED\x10\x04\x12\x0b\n\x07REMOVED\x10\x05\x32\xf5\x07\n\x13\x43ollaboratorService\x12S\n\x0f\x41\x64\x64\x43ollaborator\x12$.orthoplan.v1.AddCollaboratorRequest\x1a\x1a.orthoplan.v1.Collaborator\x12S\n\x0fGetCollaborator\x12$.orthoplan.v1.GetCollaboratorRequest\x1a\x1a.orthoplan.v1.Collaborator\x12\x64\n\x11ListCollaborators\x12&.orthoplan.v1.ListCollaboratorsRequest\x1a\'.orthoplan.v1.ListCollaboratorsResponse\x12Y\n\x12UpdateCollaborator\x12\'.orthoplan.v1.UpdateCollaboratorRequest\x1a\x1a.orthoplan.v1.Collaborator\x12Y\n\x12RemoveCollaborator\x12\'.orthoplan.v1.CollaboratorActionRequest\x1a\x1a.orthoplan.v1.Collaborator\x12Z\n\x13\x41\x63\x63\x65ptCollaboration\x12\'.orthoplan.v1.CollaboratorActionRequest\x1a\x1a.orthoplan.v1.Collaborator\x12[\n\x14\x44\x65\x63lineCollaboration\x12\'.orthoplan.v1.CollaboratorActionRequest\x1a\x1a.orthoplan.v1.Collaborator\x12\x44\n\tShareCase\x12\x1e.orthoplan.v1.ShareCaseRequest\x1a\x17.orthoplan.v1.CaseShare\x12P\n\x0bUnshareCase\x12\x1e.orthoplan.v1.ShareCaseRequest\x1a!.orthoplan.v1.UnshareCaseResponse\x12X\n\x0fListSharedCases\x12$.orthoplan.v1.ListSharedCasesRequest\x1a\x1f.orthoplan.v1.ListCasesResponse\x12m\n\x14RegisterCollaborator\x12).orthoplan.v1.RegisterCollaboratorRequest\x1a*.orthoplan.v1.RegisterCollaboratorResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n orthoplan/v1/collaborators.proto\x12\x0corthoplan.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18orthoplan/v1/cases.proto\"\xcf\x02\n\x0c\x43ollaborator\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0bprovider_id\x18\x02 \x01(\t\x12\x15\n\rprovider_name\x18\x03 \x01(\t\x12\r\n\x05\x65mail\x18\x04 \x01(\t\x12\x1c\n\x14\x63ollaborator_user_id\x18\x05 \x01(\t\x12/\n\x05state\x18\x06 \x01(\x0e\x32 .orthoplan.v1.CollaborationState\x12\x39\n\x0bpermissions\x18\x07 \x03(\x0e\x32$.orthoplan.v1.CollaboratorPermission\x12\x0c\n\x04\x65tag\x18\x08 \x01(\t\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8f\x01\n\x16\x41\x64\x64\x43ollaboratorRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x39\n\x0bpermissions\x18\x02 \x03(\x0e\x32$.orthoplan.v1.CollaboratorPermission\x12\x17\n\x0f\x63onfirm_consent\x18\x03 \x01(\x08\x12\x12\n\nrequest_id\x18\x04 \x01(\t\"$\n\x16GetCollaboratorRequest\x12\n\n\x02id\x18\x01 \x01(\t\"|\n\x18ListCollaboratorsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x17\n\x0f\x61s_collaborator\x18\x03 \x01(\x08\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\x12\x10\n\x08order_by\x18\x05 \x01(\t\"g\n\x19ListCollaboratorsResponse\x12\x31\n\rcollaborators\x18\x01 \x03(\x0b\x32\x1a.orthoplan.v1.Collaborator\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"p\n\x19UpdateCollaboratorRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x39\n\x0bpermissions\x18\x03 \x03(\x0e\x32$.orthoplan.v1.CollaboratorPermission\"I\n\x19\x43ollaboratorActionRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"<\n\x10ShareCaseRequest\x12\x17\n\x0f\x63ollaborator_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\"f\n\tCaseShare\x12\x17\n\x0f\x63ollaborator_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12/\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x15\n\x13UnshareCaseResponse\"p\n\x16ListSharedCasesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\x12\x10\n\x08order_by\x18\x04 \x01(\t\x12\r\n\x05query\x18\x05 \x01(\t\"v\n\x1bRegisterCollaboratorRequest\x12\x14\n\x0cinvite_token\x18\x01 \x01(\t\x12\x19\n\x11organization_name\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x10\n\x08password\x18\x04 \x01(\t\"p\n\x1cRegisterCollaboratorResponse\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x30\n\x0c\x63ollaborator\x18\x03 \x01(\x0b\x32\x1a.orthoplan.v1.Collaborator*\x9f\x02\n\x16\x43ollaboratorPermission\x12\'\n#COLLABORATOR_PERMISSION_UNSPECIFIED\x10\x00\x12\x0e\n\nADD_ORDERS\x10\x01\x12\x1e\n\x1aORDER_REPLACEMENT_ALIGNERS\x10\x02\x12\x12\n\x0e\x44\x45\x43LINE_SETUPS\x10\x03\x12\r\n\tALL_CASES\x10\x04\x12\x15\n\x11VIEW_CASE_DETAILS\x10\x05\x12\x15\n\x11REQUEST_REVISIONS\x10\x06\x12\x0b\n\x07\x41PPROVE\x10\x07\x12\x17\n\x13\x43HANGE_ACCOUNT_INFO\x10\x08\x12\x17\n\x13\x43HANGE_PAYMENT_INFO\x10\t\x12\x1c\n\x18\x43HANGE_EMAIL_PREFERENCES\x10\n*z\n\x12\x43ollaborationState\x12#\n\x1f\x43OLLABORATION_STATE_UNSPECIFIED\x10\x00\x12\x0b\n\x07INVITED\x10\x01\x12\x0b\n\x07PENDING\x10\x02\x12\n\n\x06\x41\x43TIVE\x10\x03\x12\x0c\n\x08\x44\x45\x43LINED\x10\x04\x12\x0b\n\x07REMOVED\x10\x05\x32\xf5\x07\n\x13\x43ollaboratorService\x12S\n\x0f\x41\x64\x64\x43ollaborator\x12$.orthoplan.v1.AddCollaboratorRequest\x1a\x1a.orthoplan.v1.Collaborator\x12S\n\x0fGetCollaborator\x12$.orthoplan.v1.GetCollaboratorRequest\x1a\x1a.orthoplan.v1.Collaborator\x12\x64\n\x11ListCollaborators\x12&.orthoplan.v1.ListCollaboratorsRequest\x1a\'.orthoplan.v1.ListCollaboratorsResponse\x12Y\n\x12UpdateCollaborator\x12\'.orthoplan.v1.UpdateCollaboratorRequest\x1a\x1a.orthoplan.v1.Collaborator\x12Y\n\x12RemoveCollaborator\x12\'.orthoplan.v1.CollaboratorActionRequest\x1a\x1a.orthoplan.v1.Collaborator\x12Z\n\x13\x41\x63\x63\x65ptCollaboration\x12\'.orthoplan.v1.CollaboratorActionRequest\x1a\x1a.orthoplan.v1.Collaborator\x12[\n\x14\x44\x65\x63lineCollaboration\x12\'.orthoplan.v1.CollaboratorActionRequest\x1a\x1a.orthoplan.v1.Collaborator\x12\x44\n\tShareCase\x12\x1e.orthoplan.v1.ShareCaseRequest\x1a\x17.orthoplan.v1.CaseShare\x12P\n\x0bUnshareCase\x12\x1e.orthoplan.v1.ShareCaseRequest\x1a!.orthoplan.v1.UnshareCaseResponse\x12X\n\x0fListSharedCases\x12$.orthoplan.v1.ListSharedCasesRequest\x1a\x1f.orthoplan.v1.ListCasesResponse\x12m\n\x14RegisterCollaborator\x12).orthoplan.v1.RegisterCollaboratorRequest\x1a*.orthoplan.v1.RegisterCollaboratorResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'orthoplan.v1.collaborators_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_COLLABORATORPERMISSION']._serialized_start=1555
-  _globals['_COLLABORATORPERMISSION']._serialized_end=1842
-  _globals['_COLLABORATIONSTATE']._serialized_start=1844
-  _globals['_COLLABORATIONSTATE']._serialized_end=1966
+  _globals['_COLLABORATORPERMISSION']._serialized_start=1589
+  _globals['_COLLABORATORPERMISSION']._serialized_end=1876
+  _globals['_COLLABORATIONSTATE']._serialized_start=1878
+  _globals['_COLLABORATIONSTATE']._serialized_end=2000
   _globals['_COLLABORATOR']._serialized_start=110
   _globals['_COLLABORATOR']._serialized_end=445
   _globals['_ADDCOLLABORATORREQUEST']._serialized_start=448
@@ -44,25 +44,25 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETCOLLABORATORREQUEST']._serialized_start=593
   _globals['_GETCOLLABORATORREQUEST']._serialized_end=629
   _globals['_LISTCOLLABORATORSREQUEST']._serialized_start=631
-  _globals['_LISTCOLLABORATORSREQUEST']._serialized_end=721
-  _globals['_LISTCOLLABORATORSRESPONSE']._serialized_start=723
-  _globals['_LISTCOLLABORATORSRESPONSE']._serialized_end=826
-  _globals['_UPDATECOLLABORATORREQUEST']._serialized_start=828
-  _globals['_UPDATECOLLABORATORREQUEST']._serialized_end=940
-  _globals['_COLLABORATORACTIONREQUEST']._serialized_start=942
-  _globals['_COLLABORATORACTIONREQUEST']._serialized_end=1015
-  _globals['_SHARECASEREQUEST']._serialized_start=1017
-  _globals['_SHARECASEREQUEST']._serialized_end=1077
-  _globals['_CASESHARE']._serialized_start=1079
-  _globals['_CASESHARE']._serialized_end=1181
-  _globals['_UNSHARECASERESPONSE']._serialized_start=1183
-  _globals['_UNSHARECASERESPONSE']._serialized_end=1204
-  _globals['_LISTSHAREDCASESREQUEST']._serialized_start=1206
-  _globals['_LISTSHAREDCASESREQUEST']._serialized_end=1318
-  _globals['_REGISTERCOLLABORATORREQUEST']._serialized_start=1320
-  _globals['_REGISTERCOLLABORATORREQUEST']._serialized_end=1438
-  _globals['_REGISTERCOLLABORATORRESPONSE']._serialized_start=1440
-  _globals['_REGISTERCOLLABORATORRESPONSE']._serialized_end=1552
-  _globals['_COLLABORATORSERVICE']._serialized_start=1969
-  _globals['_COLLABORATORSERVICE']._serialized_end=2982
+  _globals['_LISTCOLLABORATORSREQUEST']._serialized_end=755
+  _globals['_LISTCOLLABORATORSRESPONSE']._serialized_start=757
+  _globals['_LISTCOLLABORATORSRESPONSE']._serialized_end=860
+  _globals['_UPDATECOLLABORATORREQUEST']._serialized_start=862
+  _globals['_UPDATECOLLABORATORREQUEST']._serialized_end=974
+  _globals['_COLLABORATORACTIONREQUEST']._serialized_start=976
+  _globals['_COLLABORATORACTIONREQUEST']._serialized_end=1049
+  _globals['_SHARECASEREQUEST']._serialized_start=1051
+  _globals['_SHARECASEREQUEST']._serialized_end=1111
+  _globals['_CASESHARE']._serialized_start=1113
+  _globals['_CASESHARE']._serialized_end=1215
+  _globals['_UNSHARECASERESPONSE']._serialized_start=1217
+  _globals['_UNSHARECASERESPONSE']._serialized_end=1238
+  _globals['_LISTSHAREDCASESREQUEST']._serialized_start=1240
+  _globals['_LISTSHAREDCASESREQUEST']._serialized_end=1352
+  _globals['_REGISTERCOLLABORATORREQUEST']._serialized_start=1354
+  _globals['_REGISTERCOLLABORATORREQUEST']._serialized_end=1472
+  _globals['_REGISTERCOLLABORATORRESPONSE']._serialized_start=1474
+  _globals['_REGISTERCOLLABORATORRESPONSE']._serialized_end=1586
+  _globals['_COLLABORATORSERVICE']._serialized_start=2003
+  _globals['_COLLABORATORSERVICE']._serialized_end=3016
 # @@protoc_insertion_point(module_scope)

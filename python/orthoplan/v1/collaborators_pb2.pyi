@@ -94,14 +94,18 @@ class GetCollaboratorRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
 class ListCollaboratorsRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "as_collaborator")
+    __slots__ = ("page_size", "page_token", "as_collaborator", "filter", "order_by")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     AS_COLLABORATOR_FIELD_NUMBER: _ClassVar[int]
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    ORDER_BY_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
     as_collaborator: bool
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., as_collaborator: _Optional[bool] = ...) -> None: ...
+    filter: str
+    order_by: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., as_collaborator: _Optional[bool] = ..., filter: _Optional[str] = ..., order_by: _Optional[str] = ...) -> None: ...
 
 class ListCollaboratorsResponse(_message.Message):
     __slots__ = ("collaborators", "next_page_token")

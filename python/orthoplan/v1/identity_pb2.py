@@ -25,15 +25,15 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1borthoplan/v1/identity.proto\x12\x0corthoplan.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd1\x01\n\x04User\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12 \n\x04role\x18\x04 \x01(\x0e\x32\x12.orthoplan.v1.Role\x12\x11\n\tregion_id\x18\x05 \x01(\t\x12\x14\n\x0clocation_ids\x18\x06 \x03(\t\x12\x0e\n\x06\x61\x63tive\x18\x07 \x01(\x08\x12\x0c\n\x04\x65tag\x18\x08 \x01(\t\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\"\n\x06Region\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"7\n\x08Location\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x11\n\tregion_id\x18\x03 \x01(\t\"0\n\rSignInRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\"f\n\x0eSignInResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x1c\n\x14idle_timeout_seconds\x18\x02 \x01(\x05\x12 \n\x04user\x18\x03 \x01(\x0b\x32\x12.orthoplan.v1.User\"\x10\n\x0eSignOutRequest\"\x11\n\x0fSignOutResponse\"\x17\n\x15GetCurrentUserRequest\"O\n\x13\x43reateRegionRequest\x12$\n\x06region\x18\x01 \x01(\x0b\x32\x14.orthoplan.v1.Region\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"U\n\x15\x43reateLocationRequest\x12(\n\x08location\x18\x01 \x01(\x0b\x32\x16.orthoplan.v1.Location\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"[\n\x11\x43reateUserRequest\x12 \n\x04user\x18\x01 \x01(\x0b\x32\x12.orthoplan.v1.User\x12\x10\n\x08password\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"\x1c\n\x0eGetUserRequest\x12\n\n\x02id\x18\x01 \x01(\t\"9\n\x10ListUsersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"O\n\x11ListUsersResponse\x12!\n\x05users\x18\x01 \x03(\x0b\x32\x12.orthoplan.v1.User\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"1\n\x15\x44\x65\x61\x63tivateUserRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t*\x8d\x01\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bSUPER_ADMIN\x10\x01\x12\x12\n\x0eREGIONAL_ADMIN\x10\x02\x12\x12\n\x0eLOCATION_ADMIN\x10\x03\x12\x0c\n\x08PROVIDER\x10\x04\x12\x19\n\x15TREATMENT_COORDINATOR\x10\x05\x12\r\n\tRECEPTION\x10\x06\x32\xe5\x01\n\x0b\x41uthService\x12\x43\n\x06SignIn\x12\x1b.orthoplan.v1.SignInRequest\x1a\x1c.orthoplan.v1.SignInResponse\x12\x46\n\x07SignOut\x12\x1c.orthoplan.v1.SignOutRequest\x1a\x1d.orthoplan.v1.SignOutResponse\x12I\n\x0eGetCurrentUser\x12#.orthoplan.v1.GetCurrentUserRequest\x1a\x12.orthoplan.v1.User2\xc6\x03\n\x13OrganizationService\x12G\n\x0c\x43reateRegion\x12!.orthoplan.v1.CreateRegionRequest\x1a\x14.orthoplan.v1.Region\x12M\n\x0e\x43reateLocation\x12#.orthoplan.v1.CreateLocationRequest\x1a\x16.orthoplan.v1.Location\x12\x41\n\nCreateUser\x12\x1f.orthoplan.v1.CreateUserRequest\x1a\x12.orthoplan.v1.User\x12;\n\x07GetUser\x12\x1c.orthoplan.v1.GetUserRequest\x1a\x12.orthoplan.v1.User\x12L\n\tListUsers\x12\x1e.orthoplan.v1.ListUsersRequest\x1a\x1f.orthoplan.v1.ListUsersResponse\x12I\n\x0e\x44\x65\x61\x63tivateUser\x12#.orthoplan.v1.DeactivateUserRequest\x1a\x12.orthoplan.v1.Userb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1borthoplan/v1/identity.proto\x12\x0corthoplan.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd1\x01\n\x04User\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12 \n\x04role\x18\x04 \x01(\x0e\x32\x12.orthoplan.v1.Role\x12\x11\n\tregion_id\x18\x05 \x01(\t\x12\x14\n\x0clocation_ids\x18\x06 \x03(\t\x12\x0e\n\x06\x61\x63tive\x18\x07 \x01(\x08\x12\x0c\n\x04\x65tag\x18\x08 \x01(\t\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\"\n\x06Region\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"7\n\x08Location\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x11\n\tregion_id\x18\x03 \x01(\t\"0\n\rSignInRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\"f\n\x0eSignInResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x1c\n\x14idle_timeout_seconds\x18\x02 \x01(\x05\x12 \n\x04user\x18\x03 \x01(\x0b\x32\x12.orthoplan.v1.User\"\x10\n\x0eSignOutRequest\"\x11\n\x0fSignOutResponse\"\x17\n\x15GetCurrentUserRequest\"O\n\x13\x43reateRegionRequest\x12$\n\x06region\x18\x01 \x01(\x0b\x32\x14.orthoplan.v1.Region\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"U\n\x15\x43reateLocationRequest\x12(\n\x08location\x18\x01 \x01(\x0b\x32\x16.orthoplan.v1.Location\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"[\n\x11\x43reateUserRequest\x12 \n\x04user\x18\x01 \x01(\x0b\x32\x12.orthoplan.v1.User\x12\x10\n\x08password\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"\x1c\n\x0eGetUserRequest\x12\n\n\x02id\x18\x01 \x01(\t\"[\n\x10ListUsersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\x12\x10\n\x08order_by\x18\x04 \x01(\t\"O\n\x11ListUsersResponse\x12!\n\x05users\x18\x01 \x03(\x0b\x32\x12.orthoplan.v1.User\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"1\n\x15\x44\x65\x61\x63tivateUserRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t*\x8d\x01\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bSUPER_ADMIN\x10\x01\x12\x12\n\x0eREGIONAL_ADMIN\x10\x02\x12\x12\n\x0eLOCATION_ADMIN\x10\x03\x12\x0c\n\x08PROVIDER\x10\x04\x12\x19\n\x15TREATMENT_COORDINATOR\x10\x05\x12\r\n\tRECEPTION\x10\x06\x32\xe5\x01\n\x0b\x41uthService\x12\x43\n\x06SignIn\x12\x1b.orthoplan.v1.SignInRequest\x1a\x1c.orthoplan.v1.SignInResponse\x12\x46\n\x07SignOut\x12\x1c.orthoplan.v1.SignOutRequest\x1a\x1d.orthoplan.v1.SignOutResponse\x12I\n\x0eGetCurrentUser\x12#.orthoplan.v1.GetCurrentUserRequest\x1a\x12.orthoplan.v1.User2\xc6\x03\n\x13OrganizationService\x12G\n\x0c\x43reateRegion\x12!.orthoplan.v1.CreateRegionRequest\x1a\x14.orthoplan.v1.Region\x12M\n\x0e\x43reateLocation\x12#.orthoplan.v1.CreateLocationRequest\x1a\x16.orthoplan.v1.Location\x12\x41\n\nCreateUser\x12\x1f.orthoplan.v1.CreateUserRequest\x1a\x12.orthoplan.v1.User\x12;\n\x07GetUser\x12\x1c.orthoplan.v1.GetUserRequest\x1a\x12.orthoplan.v1.User\x12L\n\tListUsers\x12\x1e.orthoplan.v1.ListUsersRequest\x1a\x1f.orthoplan.v1.ListUsersResponse\x12I\n\x0e\x44\x65\x61\x63tivateUser\x12#.orthoplan.v1.DeactivateUserRequest\x1a\x12.orthoplan.v1.Userb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'orthoplan.v1.identity_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ROLE']._serialized_start=1082
-  _globals['_ROLE']._serialized_end=1223
+  _globals['_ROLE']._serialized_start=1116
+  _globals['_ROLE']._serialized_end=1257
   _globals['_USER']._serialized_start=79
   _globals['_USER']._serialized_end=288
   _globals['_REGION']._serialized_start=290
@@ -59,13 +59,13 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETUSERREQUEST']._serialized_start=860
   _globals['_GETUSERREQUEST']._serialized_end=888
   _globals['_LISTUSERSREQUEST']._serialized_start=890
-  _globals['_LISTUSERSREQUEST']._serialized_end=947
-  _globals['_LISTUSERSRESPONSE']._serialized_start=949
-  _globals['_LISTUSERSRESPONSE']._serialized_end=1028
-  _globals['_DEACTIVATEUSERREQUEST']._serialized_start=1030
-  _globals['_DEACTIVATEUSERREQUEST']._serialized_end=1079
-  _globals['_AUTHSERVICE']._serialized_start=1226
-  _globals['_AUTHSERVICE']._serialized_end=1455
-  _globals['_ORGANIZATIONSERVICE']._serialized_start=1458
-  _globals['_ORGANIZATIONSERVICE']._serialized_end=1912
+  _globals['_LISTUSERSREQUEST']._serialized_end=981
+  _globals['_LISTUSERSRESPONSE']._serialized_start=983
+  _globals['_LISTUSERSRESPONSE']._serialized_end=1062
+  _globals['_DEACTIVATEUSERREQUEST']._serialized_start=1064
+  _globals['_DEACTIVATEUSERREQUEST']._serialized_end=1113
+  _globals['_AUTHSERVICE']._serialized_start=1260
+  _globals['_AUTHSERVICE']._serialized_end=1489
+  _globals['_ORGANIZATIONSERVICE']._serialized_start=1492
+  _globals['_ORGANIZATIONSERVICE']._serialized_end=1946
 # @@protoc_insertion_point(module_scope)

@@ -26,17 +26,17 @@ from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aorthoplan/v1/records.proto\x12\x0corthoplan.v1\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9a\x02\n\x06Record\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12&\n\x04kind\x18\x03 \x01(\x0e\x32\x18.orthoplan.v1.RecordKind\x12%\n\x04view\x18\x04 \x01(\x0e\x32\x17.orthoplan.v1.PhotoView\x12\x10\n\x08\x66ilename\x18\x05 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x06 \x01(\t\x12\x12\n\nsize_bytes\x18\x07 \x01(\x03\x12\x0e\n\x06sha256\x18\x08 \x01(\t\x12\x12\n\ntaken_date\x18\t \x01(\t\x12\x13\n\x0buploaded_by\x18\n \x01(\t\x12/\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xd2\x01\n\x12UploadRecordHeader\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12&\n\x04kind\x18\x02 \x01(\x0e\x32\x18.orthoplan.v1.RecordKind\x12%\n\x04view\x18\x03 \x01(\x0e\x32\x17.orthoplan.v1.PhotoView\x12\x10\n\x08\x66ilename\x18\x04 \x01(\t\x12\x12\n\ntaken_date\x18\x05 \x01(\t\x12\x0e\n\x06sha256\x18\x06 \x01(\t\x12\x12\n\nsize_bytes\x18\x07 \x01(\x03\x12\x12\n\nrequest_id\x18\x08 \x01(\t\"b\n\x13UploadRecordRequest\x12\x32\n\x06header\x18\x01 \x01(\x0b\x32 .orthoplan.v1.UploadRecordHeaderH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"\x1e\n\x10GetRecordRequest\x12\n\n\x02id\x18\x01 \x01(\t\"t\n\x12ListRecordsRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12&\n\x04kind\x18\x04 \x01(\x0e\x32\x18.orthoplan.v1.RecordKind\"U\n\x13ListRecordsResponse\x12%\n\x07records\x18\x01 \x03(\x0b\x32\x14.orthoplan.v1.Record\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"#\n\x15\x44ownloadRecordRequest\x12\n\n\x02id\x18\x01 \x01(\t\"Y\n\x16\x44ownloadRecordResponse\x12&\n\x06record\x18\x01 \x01(\x0b\x32\x14.orthoplan.v1.RecordH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"!\n\x13\x44\x65leteRecordRequest\x12\n\n\x02id\x18\x01 \x01(\t*m\n\nRecordKind\x12\x1b\n\x17RECORD_KIND_UNSPECIFIED\x10\x00\x12\x0e\n\nUPPER_SCAN\x10\x01\x12\x0e\n\nLOWER_SCAN\x10\x02\x12\r\n\tBITE_SCAN\x10\x03\x12\t\n\x05PHOTO\x10\x04\x12\x08\n\x04XRAY\x10\x05*\x81\x02\n\tPhotoView\x12\x1a\n\x16PHOTO_VIEW_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x45XTRAORAL_FRONTAL_REST\x10\x01\x12\x1b\n\x17\x45XTRAORAL_FRONTAL_SMILE\x10\x02\x12\x15\n\x11\x45XTRAORAL_PROFILE\x10\x03\x12\x15\n\x11INTRAORAL_FRONTAL\x10\x04\x12\x1a\n\x16INTRAORAL_RIGHT_BUCCAL\x10\x05\x12\x19\n\x15INTRAORAL_LEFT_BUCCAL\x10\x06\x12\x1c\n\x18INTRAORAL_UPPER_OCCLUSAL\x10\x07\x12\x1c\n\x18INTRAORAL_LOWER_OCCLUSAL\x10\x08\x32\x9b\x03\n\rRecordService\x12I\n\x0cUploadRecord\x12!.orthoplan.v1.UploadRecordRequest\x1a\x14.orthoplan.v1.Record(\x01\x12\x41\n\tGetRecord\x12\x1e.orthoplan.v1.GetRecordRequest\x1a\x14.orthoplan.v1.Record\x12R\n\x0bListRecords\x12 .orthoplan.v1.ListRecordsRequest\x1a!.orthoplan.v1.ListRecordsResponse\x12]\n\x0e\x44ownloadRecord\x12#.orthoplan.v1.DownloadRecordRequest\x1a$.orthoplan.v1.DownloadRecordResponse0\x01\x12I\n\x0c\x44\x65leteRecord\x12!.orthoplan.v1.DeleteRecordRequest\x1a\x16.google.protobuf.Emptyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aorthoplan/v1/records.proto\x12\x0corthoplan.v1\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9a\x02\n\x06Record\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12&\n\x04kind\x18\x03 \x01(\x0e\x32\x18.orthoplan.v1.RecordKind\x12%\n\x04view\x18\x04 \x01(\x0e\x32\x17.orthoplan.v1.PhotoView\x12\x10\n\x08\x66ilename\x18\x05 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x06 \x01(\t\x12\x12\n\nsize_bytes\x18\x07 \x01(\x03\x12\x0e\n\x06sha256\x18\x08 \x01(\t\x12\x12\n\ntaken_date\x18\t \x01(\t\x12\x13\n\x0buploaded_by\x18\n \x01(\t\x12/\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xd2\x01\n\x12UploadRecordHeader\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12&\n\x04kind\x18\x02 \x01(\x0e\x32\x18.orthoplan.v1.RecordKind\x12%\n\x04view\x18\x03 \x01(\x0e\x32\x17.orthoplan.v1.PhotoView\x12\x10\n\x08\x66ilename\x18\x04 \x01(\t\x12\x12\n\ntaken_date\x18\x05 \x01(\t\x12\x0e\n\x06sha256\x18\x06 \x01(\t\x12\x12\n\nsize_bytes\x18\x07 \x01(\x03\x12\x12\n\nrequest_id\x18\x08 \x01(\t\"b\n\x13UploadRecordRequest\x12\x32\n\x06header\x18\x01 \x01(\x0b\x32 .orthoplan.v1.UploadRecordHeaderH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"\x1e\n\x10GetRecordRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\x96\x01\n\x12ListRecordsRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12&\n\x04kind\x18\x04 \x01(\x0e\x32\x18.orthoplan.v1.RecordKind\x12\x0e\n\x06\x66ilter\x18\x05 \x01(\t\x12\x10\n\x08order_by\x18\x06 \x01(\t\"U\n\x13ListRecordsResponse\x12%\n\x07records\x18\x01 \x03(\x0b\x32\x14.orthoplan.v1.Record\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"#\n\x15\x44ownloadRecordRequest\x12\n\n\x02id\x18\x01 \x01(\t\"Y\n\x16\x44ownloadRecordResponse\x12&\n\x06record\x18\x01 \x01(\x0b\x32\x14.orthoplan.v1.RecordH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"!\n\x13\x44\x65leteRecordRequest\x12\n\n\x02id\x18\x01 \x01(\t*m\n\nRecordKind\x12\x1b\n\x17RECORD_KIND_UNSPECIFIED\x10\x00\x12\x0e\n\nUPPER_SCAN\x10\x01\x12\x0e\n\nLOWER_SCAN\x10\x02\x12\r\n\tBITE_SCAN\x10\x03\x12\t\n\x05PHOTO\x10\x04\x12\x08\n\x04XRAY\x10\x05*\x81\x02\n\tPhotoView\x12\x1a\n\x16PHOTO_VIEW_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x45XTRAORAL_FRONTAL_REST\x10\x01\x12\x1b\n\x17\x45XTRAORAL_FRONTAL_SMILE\x10\x02\x12\x15\n\x11\x45XTRAORAL_PROFILE\x10\x03\x12\x15\n\x11INTRAORAL_FRONTAL\x10\x04\x12\x1a\n\x16INTRAORAL_RIGHT_BUCCAL\x10\x05\x12\x19\n\x15INTRAORAL_LEFT_BUCCAL\x10\x06\x12\x1c\n\x18INTRAORAL_UPPER_OCCLUSAL\x10\x07\x12\x1c\n\x18INTRAORAL_LOWER_OCCLUSAL\x10\x08\x32\x9b\x03\n\rRecordService\x12I\n\x0cUploadRecord\x12!.orthoplan.v1.UploadRecordRequest\x1a\x14.orthoplan.v1.Record(\x01\x12\x41\n\tGetRecord\x12\x1e.orthoplan.v1.GetRecordRequest\x1a\x14.orthoplan.v1.Record\x12R\n\x0bListRecords\x12 .orthoplan.v1.ListRecordsRequest\x1a!.orthoplan.v1.ListRecordsResponse\x12]\n\x0e\x44ownloadRecord\x12#.orthoplan.v1.DownloadRecordRequest\x1a$.orthoplan.v1.DownloadRecordResponse0\x01\x12I\n\x0c\x44\x65leteRecord\x12!.orthoplan.v1.DeleteRecordRequest\x1a\x16.google.protobuf.Emptyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'orthoplan.v1.records_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_RECORDKIND']._serialized_start=1104
-  _globals['_RECORDKIND']._serialized_end=1213
-  _globals['_PHOTOVIEW']._serialized_start=1216
-  _globals['_PHOTOVIEW']._serialized_end=1473
+  _globals['_RECORDKIND']._serialized_start=1139
+  _globals['_RECORDKIND']._serialized_end=1248
+  _globals['_PHOTOVIEW']._serialized_start=1251
+  _globals['_PHOTOVIEW']._serialized_end=1508
   _globals['_RECORD']._serialized_start=107
   _globals['_RECORD']._serialized_end=389
   _globals['_UPLOADRECORDHEADER']._serialized_start=392
@@ -45,16 +45,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_UPLOADRECORDREQUEST']._serialized_end=702
   _globals['_GETRECORDREQUEST']._serialized_start=704
   _globals['_GETRECORDREQUEST']._serialized_end=734
-  _globals['_LISTRECORDSREQUEST']._serialized_start=736
-  _globals['_LISTRECORDSREQUEST']._serialized_end=852
-  _globals['_LISTRECORDSRESPONSE']._serialized_start=854
-  _globals['_LISTRECORDSRESPONSE']._serialized_end=939
-  _globals['_DOWNLOADRECORDREQUEST']._serialized_start=941
-  _globals['_DOWNLOADRECORDREQUEST']._serialized_end=976
-  _globals['_DOWNLOADRECORDRESPONSE']._serialized_start=978
-  _globals['_DOWNLOADRECORDRESPONSE']._serialized_end=1067
-  _globals['_DELETERECORDREQUEST']._serialized_start=1069
-  _globals['_DELETERECORDREQUEST']._serialized_end=1102
-  _globals['_RECORDSERVICE']._serialized_start=1476
-  _globals['_RECORDSERVICE']._serialized_end=1887
+  _globals['_LISTRECORDSREQUEST']._serialized_start=737
+  _globals['_LISTRECORDSREQUEST']._serialized_end=887
+  _globals['_LISTRECORDSRESPONSE']._serialized_start=889
+  _globals['_LISTRECORDSRESPONSE']._serialized_end=974
+  _globals['_DOWNLOADRECORDREQUEST']._serialized_start=976
+  _globals['_DOWNLOADRECORDREQUEST']._serialized_end=1011
+  _globals['_DOWNLOADRECORDRESPONSE']._serialized_start=1013
+  _globals['_DOWNLOADRECORDRESPONSE']._serialized_end=1102
+  _globals['_DELETERECORDREQUEST']._serialized_start=1104
+  _globals['_DELETERECORDREQUEST']._serialized_end=1137
+  _globals['_RECORDSERVICE']._serialized_start=1511
+  _globals['_RECORDSERVICE']._serialized_end=1922
 # @@protoc_insertion_point(module_scope)

@@ -132,16 +132,26 @@ class GetSetupRequest(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
 
 class ListSetupsRequest(_message.Message):
-    __slots__ = ("case_id",)
+    __slots__ = ("case_id", "page_size", "page_token", "filter", "order_by")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    ORDER_BY_FIELD_NUMBER: _ClassVar[int]
     case_id: str
-    def __init__(self, case_id: _Optional[str] = ...) -> None: ...
+    page_size: int
+    page_token: str
+    filter: str
+    order_by: str
+    def __init__(self, case_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ..., order_by: _Optional[str] = ...) -> None: ...
 
 class ListSetupsResponse(_message.Message):
-    __slots__ = ("setups",)
+    __slots__ = ("setups", "next_page_token")
     SETUPS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     setups: _containers.RepeatedCompositeFieldContainer[TreatmentSetup]
-    def __init__(self, setups: _Optional[_Iterable[_Union[TreatmentSetup, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, setups: _Optional[_Iterable[_Union[TreatmentSetup, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ApproveSetupRequest(_message.Message):
     __slots__ = ("case_id", "version", "content_sha256", "request_id")

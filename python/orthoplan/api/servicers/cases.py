@@ -29,7 +29,8 @@ class PatientServicer(cpb_grpc.PatientServiceServicer):
 
     def ListPatients(self, request, context):
         def body(uow, p):
-            rows, nxt = patients.list_patients(uow, p, request.page_size, request.page_token, request.query)
+            rows, nxt = patients.list_patients(uow, p, request.page_size, request.page_token, request.query,
+                                                   request.filter, request.order_by)
             return cpb.ListPatientsResponse(patients=[convert.patient(r) for r in rows], next_page_token=nxt)
         return read(self.rt, body)
 

@@ -30,7 +30,7 @@ class CollaboratorServicer(kpb_grpc.CollaboratorServiceServicer):
     def ListCollaborators(self, request, context):
         def body(uow, p):
             rows, nxt = collaborators.list_collaborators(uow, p, request.page_size, request.page_token,
-                                                         request.as_collaborator)
+                                                         request.as_collaborator, request.filter, request.order_by)
             return kpb.ListCollaboratorsResponse(collaborators=[convert.collaborator(r, n) for r, n in rows],
                                                  next_page_token=nxt)
         return read(self.rt, body)

@@ -71,7 +71,8 @@ class OrganizationServicer(ipb_grpc.OrganizationServiceServicer):
 
     def ListUsers(self, request, context):
         def body(uow, p):
-            rows, nxt = organization.list_users(uow, p, request.page_size, request.page_token)
+            rows, nxt = organization.list_users(uow, p, request.page_size, request.page_token, request.filter,
+                                                    request.order_by)
             return ipb.ListUsersResponse(users=[_user_msg(uow, r) for r in rows], next_page_token=nxt)
         return read(self.rt, body)
 

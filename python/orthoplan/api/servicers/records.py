@@ -62,7 +62,7 @@ class RecordServicer(rpb_grpc.RecordServiceServicer):
     def ListRecords(self, request, context):
         def body(uow, p):
             rows, nxt = records.list_records(uow, p, request.case_id, request.page_size, request.page_token,
-                                             request.kind)
+                                             request.kind, request.filter, request.order_by)
             return rpb.ListRecordsResponse(records=[convert.record(r, a) for r, a in rows], next_page_token=nxt)
         return read(self.rt, body)
 

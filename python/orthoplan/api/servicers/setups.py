@@ -41,8 +41,9 @@ class SetupServicer(spb_grpc.SetupServiceServicer):
 
     def ListSetups(self, request, context):
         def body(uow, p):
-            rows = setups.list_setups(uow, p, request.case_id)
-            return spb.ListSetupsResponse(setups=[self._out(uow, r) for r in rows])
+            rows, nxt = setups.list_setups(uow, p, request.case_id, request.page_size, request.page_token,
+                                           request.filter, request.order_by)
+            return spb.ListSetupsResponse(setups=[self._out(uow, r) for r in rows], next_page_token=nxt)
         return read(self.rt, body)
 
     def ApproveSetup(self, request, context):
