@@ -24,7 +24,8 @@ class App:
     runtime: Runtime
 
     def server(self, address: str | None = None) -> ApiServer:
-        return ApiServer(self.runtime, address or self.settings.listen, workers=self.settings.workers)
+        return ApiServer(self.runtime, address or self.settings.listen, workers=self.settings.workers,
+                         max_streams=self.settings.max_streams, heartbeat_s=self.settings.heartbeat_s)
 
 
 def build(settings: Settings) -> App:

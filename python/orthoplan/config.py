@@ -28,6 +28,8 @@ class Settings:
     max_scan_bytes: int = 256 << 20
     max_image_bytes: int = 32 << 20
     audit_retention_days: int = 0  # 0 keeps the audit log forever
+    max_streams: int = 2000  # concurrent event streams; each holds a thread, so unary calls keep `workers`
+    heartbeat_s: float = 15.0  # an idle event stream gets a heartbeat this often
 
     @property
     def artifacts_path(self) -> Path:
@@ -48,4 +50,6 @@ class Settings:
                         if env.get("ORTHOPLAN_ARTIFACT_DIR") else None,
                         max_scan_bytes=int(env.get("ORTHOPLAN_MAX_SCAN_BYTES", 256 << 20)),
                         max_image_bytes=int(env.get("ORTHOPLAN_MAX_IMAGE_BYTES", 32 << 20)),
-                        audit_retention_days=int(env.get("ORTHOPLAN_AUDIT_RETENTION_DAYS", "0")))
+                        audit_retention_days=int(env.get("ORTHOPLAN_AUDIT_RETENTION_DAYS", "0")),
+                        max_streams=int(env.get("ORTHOPLAN_MAX_STREAMS", "2000")),
+                        heartbeat_s=float(env.get("ORTHOPLAN_HEARTBEAT_S", "15")))

@@ -23,6 +23,7 @@ from orthoplan.v1 import (
     collaborators_pb2_grpc,
     identity_pb2,
     identity_pb2_grpc,
+    messages_pb2_grpc,
     records_pb2_grpc,
     setups_pb2_grpc,
 )
@@ -81,6 +82,8 @@ class Stubs:
         self.collab = _WithMetadata(collaborators_pb2_grpc.CollaboratorServiceStub(channel), md)
         self.setups = _WithMetadata(setups_pb2_grpc.SetupServiceStub(channel), md)
         self.records = _WithMetadata(records_pb2_grpc.RecordServiceStub(channel), md)
+        self.messages = _WithMetadata(messages_pb2_grpc.MessageServiceStub(channel), md)
+        self.events = _WithMetadata(messages_pb2_grpc.EventServiceStub(channel), md)
 
 
 class _WithMetadata:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ..adapters.db import models as m
 from ..adapters.db.uow import SqlUnitOfWork
-from ..domain.errors import Collector, InvalidArgument, Violation
+from ..domain.errors import Collector, InvalidArgument, Unauthenticated, Violation
 from ..domain.identity import Principal
 from ..services import validate
 from ..services.deps import Deps
@@ -45,6 +45,13 @@ def unit_of_work(rt: Runtime, *, write: bool = False) -> Iterator[SqlUnitOfWork]
     if write:
         current.begin_write()
     yield current
+
+
+def bearer_token(metadata) -> str:
+    for key, value in metadata or ():
+        if key == "authorization" and value.startswith("Bearer "):
+            return value[len("Bearer "):].strip()
+    raise Unauthenticated("missing bearer token: send metadata 'authorization: Bearer <token>'")
 
 
 def principal() -> Principal:

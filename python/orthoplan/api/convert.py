@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from ..adapters.db import models as m
 from ..domain import setups as ds
+from ..domain.cases import CaseState
 from ..domain.collaboration import Permission
+from ..domain.status import icon
 from ..services.cases import Prescription
 from ..services.concurrency import etag_of
 from ..services.deps import aware
 from ..v1 import cases_pb2 as cpb
 from ..v1 import collaborators_pb2 as kpb
 from ..v1 import identity_pb2 as ipb
+from ..v1 import messages_pb2 as mpb
 from ..v1 import records_pb2 as rpb
 from ..v1 import setups_pb2 as spb
 
@@ -41,9 +46,9 @@ def prescription_in(rx: cpb.Prescription) -> Prescription:
                         rx.attachments_allowed)
 
 
-def case(row: m.Case, patient_name: str = "", *, details: bool = True) -> cpb.Case:
+def case(row: m.Case, patient_name: str = "", *, details: bool = True, unread: int = 0) -> cpb.Case:
     """`details` False (a collaborator without VIEW_CASE_DETAILS, or any shared row in a list)
-    leaves the prescription out."""
+    leaves the prescription out; `unread` is the caller's unread message count."""
     rx = (row.prescription or {}) if details else {}
     return cpb.Case(id=row.id, number=row.number, kind=row.kind, state=row.state, patient_id=row.patient_id,
                     provider_id=row.provider_id, location_id=row.location_id, etag=etag_of(row),
@@ -51,7 +56,8 @@ def case(row: m.Case, patient_name: str = "", *, details: bool = True) -> cpb.Ca
                                                   teeth_not_to_move=rx.get("teeth_not_to_move", []),
                                                   ipr_allowed=rx.get("ipr_allowed", False),
                                                   attachments_allowed=rx.get("attachments_allowed", False)),
-                    create_time=ts(row.created), update_time=ts(row.updated), patient_name=patient_name)
+                    create_time=ts(row.created), update_time=ts(row.updated), patient_name=patient_name,
+                    status=icon(CaseState(row.state), unread), unread_messages=unread)
 
 
 def collaborator(row: m.Collaboration, provider_name: str) -> kpb.Collaborator:
@@ -84,3 +90,24 @@ def record(row: m.CaseRecord, blob: m.Artifact) -> rpb.Record:
     return rpb.Record(id=row.id, case_id=row.case_id, kind=row.kind, view=row.view, filename=row.filename,
                       content_type=blob.content_type, size_bytes=blob.size, sha256=blob.sha256,
                       taken_date=row.taken_date, uploaded_by=row.uploaded_by, create_time=ts(row.created))
+
+
+def message(row: m.Message, author_name: str) -> mpb.Message:
+    return mpb.Message(id=row.id, case_id=row.case_id, author_id=row.author_id, author_name=author_name,
+                       text=row.text, language=row.language, create_time=ts(row.created))
+
+
+def event(row) -> mpb.Event:
+    """A committed event (services.events.EventRow) as the stream sends it."""
+    out = mpb.Event(topic=row.topic, seq=row.seq, time=ts(row.created))
+    d = row.payload
+    if row.kind == "message_posted":
+        out.message_posted.CopyFrom(mpb.Message(
+            id=d["id"], case_id=d["case_id"], author_id=d["author_id"], author_name=d["author_name"], text=d["text"],
+            language=d["language"], create_time=ts(datetime.fromisoformat(d["created"]))))
+    elif row.kind == "case_changed":
+        out.case_changed.CopyFrom(mpb.CaseChanged(case_id=d["case_id"], case_number=d["case_number"],
+                                                  state=d["state"]))
+    elif row.kind == "messages_read":
+        out.messages_read.CopyFrom(mpb.MessagesRead(case_id=d["case_id"], last_read_id=d["last_read_id"]))
+    return out

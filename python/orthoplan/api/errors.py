@@ -21,6 +21,7 @@ STATUS: dict[type[e.DomainError], grpc.StatusCode] = {
     e.PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
     e.DataLoss: grpc.StatusCode.DATA_LOSS,
     e.Unavailable: grpc.StatusCode.UNAVAILABLE,
+    e.ResourceExhausted: grpc.StatusCode.RESOURCE_EXHAUSTED,
 }
 
 

@@ -9,9 +9,9 @@ from dataclasses import replace
 import grpc
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from ..domain.errors import DomainError, StaleEtag, Unauthenticated, Unavailable
+from ..domain.errors import DomainError, StaleEtag, Unavailable
 from ..services import auth
-from .context import PRINCIPAL, REQUEST_UOW, Runtime
+from .context import PRINCIPAL, REQUEST_UOW, Runtime, bearer_token
 from .errors import to_status
 
 log = logging.getLogger("orthoplan.api")
@@ -19,13 +19,6 @@ log = logging.getLogger("orthoplan.api")
 PUBLIC = frozenset({"/orthoplan.v1.AuthService/SignIn",
                     "/orthoplan.v1.CollaboratorService/RegisterCollaborator"})
 PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
-
-
-def _token(metadata) -> str:
-    for key, value in metadata or ():
-        if key == "authorization" and value.startswith("Bearer "):
-            return value[len("Bearer "):].strip()
-    raise Unauthenticated("missing bearer token: send metadata 'authorization: Bearer <token>'")
 
 
 class ApiInterceptor(grpc.ServerInterceptor):
@@ -36,7 +29,7 @@ class ApiInterceptor(grpc.ServerInterceptor):
         self.rt = rt
 
     def _principal(self, uow, context):
-        p = auth.authenticate(uow, self.rt.deps, _token(context.invocation_metadata()))
+        p = auth.authenticate(uow, self.rt.deps, bearer_token(context.invocation_metadata()))
         return replace(p, source=context.peer()[:200])
 
     @contextmanager

@@ -8,6 +8,8 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from ..adapters.eventhub import EventHub, PgListener
+from ..services import events
 from ..v1 import (
     cases_pb2,
     cases_pb2_grpc,
@@ -15,6 +17,8 @@ from ..v1 import (
     collaborators_pb2_grpc,
     identity_pb2,
     identity_pb2_grpc,
+    messages_pb2,
+    messages_pb2_grpc,
     records_pb2,
     records_pb2_grpc,
     setups_pb2,
@@ -25,20 +29,37 @@ from .interceptors import ApiInterceptor
 from .servicers.cases import CaseServicer, PatientServicer
 from .servicers.collaborators import CollaboratorServicer
 from .servicers.identity import AuthServicer, OrganizationServicer
+from .servicers.messages import EventServicer, MessageServicer
 from .servicers.records import RecordServicer
 from .servicers.setups import SetupServicer
 
-SERVICES = [d.full_name for f in (identity_pb2, cases_pb2, collaborators_pb2, setups_pb2, records_pb2)
+SERVICES = [d.full_name for f in (identity_pb2, cases_pb2, collaborators_pb2, setups_pb2, records_pb2, messages_pb2)
             for d in f.DESCRIPTOR.services_by_name.values()]
 
 
 class ApiServer:
     """`start()` binds (port 0 picks a free one); `stop(grace)` flips health to NOT_SERVING first,
-    then lets in-flight calls finish within the grace period."""
+    ends the event streams (clients resume elsewhere), then lets in-flight calls finish within the
+    grace period.
 
-    def __init__(self, rt: Runtime, address: str = "127.0.0.1:50051", workers: int = 16):
-        self.server = grpc.server(futures.ThreadPoolExecutor(max_workers=workers),
+    The server owns the live-event hub of its process: `rt.deps.events` points at it so that
+    commits wake its streams, and on PostgreSQL a listener wakes it for commits of other processes.
+    Each event stream holds a thread, so the pool has `workers` for unary calls plus `max_streams`."""
+
+    def __init__(self, rt: Runtime, address: str = "127.0.0.1:50051", workers: int = 16, *,
+                 max_streams: int = 2000, heartbeat_s: float = 15.0):
+        self.rt = rt
+        self.hub = EventHub(self._fetch, self._last_seq, page=events.PAGE)
+        self._previous_hub, rt.deps.events = rt.deps.events, self.hub
+        with rt.uow() as uow:
+            engine = uow.session.get_bind()
+        self.listener = None
+        if engine.dialect.name == "postgresql":
+            conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            self.listener = PgListener(conninfo, events.CHANNEL, self.hub)
+        self.server = grpc.server(futures.ThreadPoolExecutor(max_workers=workers + max_streams),
                                   interceptors=[ApiInterceptor(rt)],
+                                  maximum_concurrent_rpcs=workers + max_streams,
                                   options=[("grpc.max_receive_message_length", 8 << 20)])
         identity_pb2_grpc.add_AuthServiceServicer_to_server(AuthServicer(rt), self.server)
         identity_pb2_grpc.add_OrganizationServiceServicer_to_server(OrganizationServicer(rt), self.server)
@@ -47,6 +68,9 @@ class ApiServer:
         collaborators_pb2_grpc.add_CollaboratorServiceServicer_to_server(CollaboratorServicer(rt), self.server)
         setups_pb2_grpc.add_SetupServiceServicer_to_server(SetupServicer(rt), self.server)
         records_pb2_grpc.add_RecordServiceServicer_to_server(RecordServicer(rt), self.server)
+        messages_pb2_grpc.add_MessageServiceServicer_to_server(MessageServicer(rt), self.server)
+        messages_pb2_grpc.add_EventServiceServicer_to_server(
+            EventServicer(rt, self.hub, max_streams=max_streams, heartbeat_s=heartbeat_s), self.server)
         self.health = health.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection([*SERVICES, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server)
@@ -67,7 +91,20 @@ class ApiServer:
 
     def stop(self, grace: float = 5.0) -> None:
         self.health.enter_graceful_shutdown()
+        self.hub.close()
+        if self.listener is not None:
+            self.listener.close()
         self.server.stop(grace).wait()
+        if self.rt.deps.events is self.hub:
+            self.rt.deps.events = self._previous_hub
+
+    def _fetch(self, topic: str, after: int) -> list:
+        with self.rt.uow() as uow:
+            return events.since(uow.session, topic, after)
+
+    def _last_seq(self, topic: str) -> int:
+        with self.rt.uow() as uow:
+            return events.last_seq(uow.session, topic)
 
     def wait(self) -> None:
         self.server.wait_for_termination()

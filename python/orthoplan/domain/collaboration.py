@@ -33,12 +33,17 @@ class CollabState(enum.IntEnum):
 
 OPEN_STATES = frozenset({CollabState.INVITED, CollabState.PENDING, CollabState.ACTIVE})
 
-# case action (services.access) -> permission a collaborator needs for it; actions absent here are
-# the owning practice's alone
+_REVIEW = Permission.DECLINE_SETUPS | Permission.REQUEST_REVISIONS | Permission.APPROVE
+
+# case action (services.access) -> permissions of which a collaborator needs one (none: any
+# collaborator the case is shared with); actions absent here are the owning practice's alone
 CASE_ACTION_PERMISSION: dict[str, Permission] = {
     "approve_setup": Permission.APPROVE,
     "request_revision": Permission.REQUEST_REVISIONS,
     "decline_setup": Permission.DECLINE_SETUPS,
     "add_order": Permission.ADD_ORDERS,
     "order_replacement": Permission.ORDER_REPLACEMENT_ALIGNERS,
+    "ready_for_approval": _REVIEW,
+    "back_to_evaluating": _REVIEW,
+    "post_message": Permission(0),
 }

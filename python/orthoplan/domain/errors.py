@@ -66,6 +66,12 @@ class Unavailable(DomainError):
     reason = "UNAVAILABLE"
 
 
+class ResourceExhausted(DomainError):
+    """A server-wide limit (such as open streams) is reached: retry later or elsewhere."""
+
+    reason = "RESOURCE_EXHAUSTED"
+
+
 class Unauthenticated(DomainError):
     reason = "UNAUTHENTICATED"
 

@@ -186,6 +186,10 @@ CASE_ACTIONS: dict[str, frozenset[Role]] = {
     "approve_setup": frozenset({Role.PROVIDER}),
     "request_revision": frozenset({Role.PROVIDER, Role.TREATMENT_COORDINATOR}),
     "decline_setup": frozenset(),
+    # the collaboration: review status and the case's message thread
+    "ready_for_approval": frozenset({Role.PROVIDER, Role.TREATMENT_COORDINATOR}),
+    "back_to_evaluating": frozenset({Role.PROVIDER, Role.TREATMENT_COORDINATOR}),
+    "post_message": frozenset({Role.PROVIDER, Role.TREATMENT_COORDINATOR, Role.LOCATION_ADMIN}),
     # diagnostic records: the owning practice's clinical staff
     "add_record": frozenset({Role.PROVIDER, Role.TREATMENT_COORDINATOR, Role.LOCATION_ADMIN}),
     "delete_record": frozenset({Role.PROVIDER, Role.TREATMENT_COORDINATOR, Role.LOCATION_ADMIN}),
@@ -196,9 +200,10 @@ def require_case_action(p: Principal, action: str, acc: CaseAccess | None = None
     """Own practice: by role. Collaborator: by the permission the action needs, if any."""
     if acc is not None and not acc.own:
         need = CASE_ACTION_PERMISSION.get(action)
-        if need is None or need not in acc.permissions:
+        if need is None or (need and not need & acc.permissions):
+            names = " or ".join(f.name for f in Permission if need and f in need)
             raise PermissionDenied(f"a collaborator may not {action.replace('_', ' ')} this case"
-                                   + (f" without the {need.name} permission" if need else ""))
+                                   + (f" without the {names} permission" if names else ""))
         return
     if p.role not in CASE_ACTIONS[action]:
         raise PermissionDenied(f"role {p.role.name} may not {action} cases")

@@ -15,6 +15,7 @@ from ..domain.identity import Principal
 from . import access, listing
 from . import validate as v
 from .audit_trail import record, snapshot
+from .case_events import case_changed
 from .concurrency import check_etag
 from .deps import Deps
 
@@ -151,6 +152,7 @@ def transition_case(uow: SqlUnitOfWork, deps: Deps, p: Principal, name: str, a: 
     row.updated = deps.clock()
     uow.flush()  # version_id_col makes this a compare-and-set: a concurrent writer gets StaleEtag
     record(uow.session, deps, p, name + "_case", "case", row.id, before, {**snapshot(row), "reason": a.reason})
+    case_changed(uow, deps, row)
     return row
 
 

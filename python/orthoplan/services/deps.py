@@ -29,6 +29,16 @@ class ArtifactStore(Protocol):
     def read(self, sha256: str) -> Iterator[bytes]: ...
 
 
+class EventWaker(Protocol):
+    def wake(self, topic: str, seq: int) -> None: ...
+
+
+class Translator(Protocol):
+    """Translates message text; none is configured by default."""
+
+    def translate(self, text: str, source_language: str, target_language: str) -> str: ...
+
+
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -42,6 +52,8 @@ class Deps:
     artifacts: ArtifactStore | None = None  # records need one; bootstrap always sets it
     max_scan_bytes: int = 256 << 20
     max_image_bytes: int = 32 << 20
+    events: EventWaker | None = None  # the live hub; events are durable without one
+    translator: Translator | None = None
 
 
 def aware(t: datetime) -> datetime:

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..adapters.db import dialect
 from ..adapters.db import models as m
 from ..adapters.db.uow import SqlUnitOfWork
 from ..domain import cases as dc
@@ -121,8 +120,7 @@ def add_record(uow: SqlUnitOfWork, deps: Deps, p: Principal, u: Upload,
     _require_writable(p, row, acc)
     now = deps.clock()
     # equal content uploaded concurrently (another case, another practice) inserts one row
-    insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
-    s.execute(insert(m.Artifact).values(sha256=info.sha256, size=info.size, content_type=info.content_type,
+    s.execute(dialect.insert(s, m.Artifact).values(sha256=info.sha256, size=info.size, content_type=info.content_type,
                                         created=now).on_conflict_do_nothing())
     blob = s.get(m.Artifact, info.sha256)
     rec = m.CaseRecord(id=uuid.uuid4().hex, case_id=row.id, kind=u.kind, view=u.view, filename=u.filename.strip(),

@@ -10,12 +10,12 @@ from ..adapters.db import models as m
 from ..adapters.db.uow import SqlUnitOfWork
 from ..domain import cases as dc
 from ..domain import setups as ds
-from ..domain.collaboration import CollabState, Permission
 from ..domain.errors import Collector, FailedPrecondition, NotFound, Violation
 from ..domain.identity import Principal
 from . import access, listing
 from . import validate as v
 from .audit_trail import record, snapshot
+from .case_events import case_changed, watchers
 from .cases import locked_for_change
 from .deps import Deps
 from .outbox import enqueue
@@ -27,18 +27,6 @@ _CASE_TRANSITION = {"request_revision": "request_revision", "decline_setup": "de
 def _latest_version(s, case_id: str) -> int:
     return s.execute(select(func.max(m.TreatmentSetup.version)).where(m.TreatmentSetup.case_id == case_id)
                      ).scalar() or 0
-
-
-def _case_watchers(s, case: m.Case) -> list[tuple[str, str]]:
-    """(user id, email) of the owner and of the ACTIVE collaborators the case is shared with."""
-    owner = s.get(m.User, case.provider_id)
-    shared = select(m.CaseShare.collaboration_id).where(m.CaseShare.case_id == case.id)
-    rows = s.execute(select(m.User.id, m.User.email).join(m.Collaboration, m.Collaboration.collaborator_id == m.User.id)
-                     .where(m.Collaboration.provider_id == case.provider_id,
-                            m.Collaboration.state == int(CollabState.ACTIVE),
-                            m.Collaboration.id.in_(shared)
-                            | (m.Collaboration.permissions.op("&")(int(Permission.ALL_CASES)) != 0))).all()
-    return [(owner.id, owner.email)] + [(r[0], r[1]) for r in rows]
 
 
 def create_setup(uow: SqlUnitOfWork, deps: Deps, p: Principal, case_id: str, case_etag: str,
@@ -63,7 +51,8 @@ def create_setup(uow: SqlUnitOfWork, deps: Deps, p: Principal, case_id: str, cas
     uow.flush()
     record(s, deps, p, "setup_ready_case", "case", case.id, before, snapshot(case))
     record(s, deps, p, "create_setup", "setup", case.id, None, {"version": row.version, "sha256": row.content_sha256})
-    for user_id, email in _case_watchers(s, case):
+    case_changed(uow, deps, case)
+    for user_id, email in watchers(s, case):
         enqueue(s, deps, "setup_ready", email=email, user_id=user_id,
                 dedupe_key=f"setup_ready:{case.id}:{row.version}:{user_id}",
                 payload={"case_id": case.id, "case_number": case.number, "version": row.version})
@@ -151,7 +140,8 @@ def approve_setup(uow: SqlUnitOfWork, deps: Deps, p: Principal, case_id: str, ve
     record(uow.session, deps, p, "approve_case", "case", case.id, before, snapshot(case))
     record(uow.session, deps, p, "approve_setup", "setup", case.id, None,
            {"version": version, "sha256": sha256, "user": p.user_id})
-    for user_id, email in _case_watchers(uow.session, case):
+    case_changed(uow, deps, case)
+    for user_id, email in watchers(uow.session, case):
         enqueue(uow.session, deps, "setup_approved", email=email, user_id=user_id,
                 dedupe_key=f"setup_approved:{case.id}:{version}:{user_id}",
                 payload={"case_id": case.id, "case_number": case.number, "version": version})
@@ -181,6 +171,7 @@ def review_setup(uow: SqlUnitOfWork, deps: Deps, p: Principal, action: str, case
     uow.flush()
     record(s, deps, p, _CASE_TRANSITION[action] + "_case", "case", case.id, before, snapshot(case))
     record(s, deps, p, action, "setup", case.id, None, {"version": version, "notes": len(notes)})
+    case_changed(uow, deps, case)
     planner = s.get(m.User, setup.created_by)
     enqueue(s, deps, "revision_requested" if action == "request_revision" else "setup_declined",
             email=planner.email, user_id=planner.id, dedupe_key=f"{action}:{case.id}:{version}",

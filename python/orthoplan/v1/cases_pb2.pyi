@@ -31,6 +31,16 @@ class CaseState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TREATMENT_COMPLETED: _ClassVar[CaseState]
     CANCELLED: _ClassVar[CaseState]
     CLOSED: _ClassVar[CaseState]
+
+class CaseStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CASE_STATUS_UNSPECIFIED: _ClassVar[CaseStatus]
+    STATUS_AWAITING_SETUP: _ClassVar[CaseStatus]
+    STATUS_EVALUATING_SETUP: _ClassVar[CaseStatus]
+    STATUS_READY_FOR_APPROVAL: _ClassVar[CaseStatus]
+    STATUS_APPROVED: _ClassVar[CaseStatus]
+    STATUS_ARCHIVED: _ClassVar[CaseStatus]
+    STATUS_UNREAD_MESSAGE: _ClassVar[CaseStatus]
 CASE_KIND_UNSPECIFIED: CaseKind
 ALIGNER: CaseKind
 REFINEMENT: CaseKind
@@ -47,6 +57,13 @@ IN_TREATMENT: CaseState
 TREATMENT_COMPLETED: CaseState
 CANCELLED: CaseState
 CLOSED: CaseState
+CASE_STATUS_UNSPECIFIED: CaseStatus
+STATUS_AWAITING_SETUP: CaseStatus
+STATUS_EVALUATING_SETUP: CaseStatus
+STATUS_READY_FOR_APPROVAL: CaseStatus
+STATUS_APPROVED: CaseStatus
+STATUS_ARCHIVED: CaseStatus
+STATUS_UNREAD_MESSAGE: CaseStatus
 
 class Patient(_message.Message):
     __slots__ = ("id", "first_name", "last_name", "birth_date", "chart_number", "email", "mobile", "location_id", "provider_id", "etag", "create_time")
@@ -89,7 +106,7 @@ class Prescription(_message.Message):
     def __init__(self, goals: _Optional[str] = ..., arches: _Optional[_Iterable[str]] = ..., teeth_not_to_move: _Optional[_Iterable[int]] = ..., ipr_allowed: _Optional[bool] = ..., attachments_allowed: _Optional[bool] = ...) -> None: ...
 
 class Case(_message.Message):
-    __slots__ = ("id", "number", "kind", "state", "patient_id", "provider_id", "location_id", "prescription", "etag", "create_time", "update_time", "patient_name")
+    __slots__ = ("id", "number", "kind", "state", "patient_id", "provider_id", "location_id", "prescription", "etag", "create_time", "update_time", "patient_name", "status", "unread_messages")
     ID_FIELD_NUMBER: _ClassVar[int]
     NUMBER_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -102,6 +119,8 @@ class Case(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     PATIENT_NAME_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    UNREAD_MESSAGES_FIELD_NUMBER: _ClassVar[int]
     id: str
     number: str
     kind: CaseKind
@@ -114,7 +133,27 @@ class Case(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     patient_name: str
-    def __init__(self, id: _Optional[str] = ..., number: _Optional[str] = ..., kind: _Optional[_Union[CaseKind, str]] = ..., state: _Optional[_Union[CaseState, str]] = ..., patient_id: _Optional[str] = ..., provider_id: _Optional[str] = ..., location_id: _Optional[str] = ..., prescription: _Optional[_Union[Prescription, _Mapping]] = ..., etag: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., patient_name: _Optional[str] = ...) -> None: ...
+    status: CaseStatus
+    unread_messages: int
+    def __init__(self, id: _Optional[str] = ..., number: _Optional[str] = ..., kind: _Optional[_Union[CaseKind, str]] = ..., state: _Optional[_Union[CaseState, str]] = ..., patient_id: _Optional[str] = ..., provider_id: _Optional[str] = ..., location_id: _Optional[str] = ..., prescription: _Optional[_Union[Prescription, _Mapping]] = ..., etag: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., patient_name: _Optional[str] = ..., status: _Optional[_Union[CaseStatus, str]] = ..., unread_messages: _Optional[int] = ...) -> None: ...
+
+class GetCaseStatusRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class CaseStatusView(_message.Message):
+    __slots__ = ("case_id", "status", "state", "unread_messages")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    UNREAD_MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    status: CaseStatus
+    state: CaseState
+    unread_messages: int
+    def __init__(self, case_id: _Optional[str] = ..., status: _Optional[_Union[CaseStatus, str]] = ..., state: _Optional[_Union[CaseState, str]] = ..., unread_messages: _Optional[int] = ...) -> None: ...
 
 class CreatePatientRequest(_message.Message):
     __slots__ = ("patient", "request_id")

@@ -283,6 +283,21 @@ class CaseServiceStub:
                 request_serializer=orthoplan_dot_v1_dot_cases__pb2.TransitionCaseRequest.SerializeToString,
                 response_deserializer=orthoplan_dot_v1_dot_cases__pb2.Case.FromString,
                 _registered_method=True)
+        self.MarkReadyForApproval = channel.unary_unary(
+                '/orthoplan.v1.CaseService/MarkReadyForApproval',
+                request_serializer=orthoplan_dot_v1_dot_cases__pb2.TransitionCaseRequest.SerializeToString,
+                response_deserializer=orthoplan_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.ReturnToEvaluation = channel.unary_unary(
+                '/orthoplan.v1.CaseService/ReturnToEvaluation',
+                request_serializer=orthoplan_dot_v1_dot_cases__pb2.TransitionCaseRequest.SerializeToString,
+                response_deserializer=orthoplan_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.GetCaseStatus = channel.unary_unary(
+                '/orthoplan.v1.CaseService/GetCaseStatus',
+                request_serializer=orthoplan_dot_v1_dot_cases__pb2.GetCaseStatusRequest.SerializeToString,
+                response_deserializer=orthoplan_dot_v1_dot_cases__pb2.CaseStatusView.FromString,
+                _registered_method=True)
 
 
 class CaseServiceServicer:
@@ -345,6 +360,28 @@ class CaseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def MarkReadyForApproval(self, request, context):
+        """SETUP_READY -> READY_FOR_APPROVAL: the setup was reviewed. The owning practice's provider or
+        coordinator, or a collaborator with DECLINE_SETUPS, REQUEST_REVISIONS or APPROVE.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReturnToEvaluation(self, request, context):
+        """READY_FOR_APPROVAL -> SETUP_READY: back to evaluation; the same people as MarkReadyForApproval.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCaseStatus(self, request, context):
+        """The caller's status icon and unread count for one case.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CaseServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -387,6 +424,21 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.CloseCase,
                     request_deserializer=orthoplan_dot_v1_dot_cases__pb2.TransitionCaseRequest.FromString,
                     response_serializer=orthoplan_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'MarkReadyForApproval': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkReadyForApproval,
+                    request_deserializer=orthoplan_dot_v1_dot_cases__pb2.TransitionCaseRequest.FromString,
+                    response_serializer=orthoplan_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'ReturnToEvaluation': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReturnToEvaluation,
+                    request_deserializer=orthoplan_dot_v1_dot_cases__pb2.TransitionCaseRequest.FromString,
+                    response_serializer=orthoplan_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'GetCaseStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCaseStatus,
+                    request_deserializer=orthoplan_dot_v1_dot_cases__pb2.GetCaseStatusRequest.FromString,
+                    response_serializer=orthoplan_dot_v1_dot_cases__pb2.CaseStatusView.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -606,6 +658,87 @@ class CaseService:
             '/orthoplan.v1.CaseService/CloseCase',
             orthoplan_dot_v1_dot_cases__pb2.TransitionCaseRequest.SerializeToString,
             orthoplan_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkReadyForApproval(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/orthoplan.v1.CaseService/MarkReadyForApproval',
+            orthoplan_dot_v1_dot_cases__pb2.TransitionCaseRequest.SerializeToString,
+            orthoplan_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReturnToEvaluation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/orthoplan.v1.CaseService/ReturnToEvaluation',
+            orthoplan_dot_v1_dot_cases__pb2.TransitionCaseRequest.SerializeToString,
+            orthoplan_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCaseStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/orthoplan.v1.CaseService/GetCaseStatus',
+            orthoplan_dot_v1_dot_cases__pb2.GetCaseStatusRequest.SerializeToString,
+            orthoplan_dot_v1_dot_cases__pb2.CaseStatusView.FromString,
             options,
             channel_credentials,
             insecure,

@@ -278,3 +278,48 @@ class CaseRecord(Base):
     sha256: Mapped[str] = mapped_column(ForeignKey("artifacts.sha256"), index=True)
     uploaded_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Message(Base):
+    """One message of a case's thread. Posting locks the case row, so within a case ids grow in
+    commit order and a read marker ("read up to id N") is exact."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_case", "case_id", "id"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"))
+    author_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(35))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MessageRead(Base):
+    """A user's read marker on a case's thread: every message with id <= last_read_id is read."""
+
+    __tablename__ = "message_reads"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    last_read_id: Mapped[int] = mapped_column(BigInteger)
+    updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EventTopic(Base):
+    """The last sequence number of a topic. Publishing increments it under the row lock, so a
+    topic's events get gap-free numbers in commit order: a subscriber resumes with `seq > last`."""
+
+    __tablename__ = "event_topics"
+    topic: Mapped[str] = mapped_column(String(80), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class Event(Base):
+    """A durable event of a topic (`cases/<id>` or `users/<id>`), replayed to resuming streams."""
+
+    __tablename__ = "events"
+    topic: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,6 +19,7 @@ class SqlUnitOfWork:
     def __init__(self, factory: sessionmaker[Session], write: bool = False):
         self._factory = factory
         self._write = write
+        self._after_commit: list[Callable[[], None]] = []
         self.session: Session
 
     def __enter__(self) -> SqlUnitOfWork:
@@ -37,9 +40,11 @@ class SqlUnitOfWork:
                 self.session.begin()
             return
         self.session.rollback()
+        self._after_commit.clear()
         self.session.connection(execution_options={WRITE_OPTION: True})
 
     def __exit__(self, *exc: object) -> None:
+        self._after_commit.clear()
         try:
             self.session.rollback()
         finally:
@@ -49,7 +54,16 @@ class SqlUnitOfWork:
         try:
             self.session.commit()
         except StaleDataError as e:  # optimistic concurrency: version_id_col mismatch at flush
+            self._after_commit.clear()
             raise StaleEtag("the resource changed since it was read; read it again") from e
+        done, self._after_commit = self._after_commit, []
+        for fn in done:
+            fn()
+
+    def after_commit(self, fn: Callable[[], None]) -> None:
+        """Runs `fn` once this transaction has committed (never if it rolls back): wakes live
+        subscribers only for changes that are visible."""
+        self._after_commit.append(fn)
 
     def flush(self) -> None:
         try:

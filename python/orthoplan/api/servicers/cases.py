@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ...services import cases, patients
+from ...domain.cases import CaseState
+from ...domain.status import icon
+from ...services import cases, messages, patients
 from ...services.cases import TransitionArgs
 from ...v1 import cases_pb2 as cpb
 from ...v1 import cases_pb2_grpc as cpb_grpc
@@ -57,15 +59,16 @@ class CaseServicer(cpb_grpc.CaseServiceServicer):
     def GetCase(self, request, context):
         def body(uow, p):
             row, acc = cases.get_case(uow, p, request.id)
-            return convert.case(row, details=acc.may_view_details())
+            return convert.case(row, details=acc.may_view_details(), unread=_unread(uow, p, row.id))
         return read(self.rt, body)
 
     def ListCases(self, request, context):
         def body(uow, p):
             rows, nxt = cases.list_cases(uow, p, request.page_size, request.page_token, request.filter,
                                          request.order_by, query=request.query)
-            return cpb.ListCasesResponse(cases=[convert.case(r, name, details=own) for r, name, own in rows],
-                                         next_page_token=nxt)
+            unread = messages.unread_counts(uow.session, p.user_id, [r.id for r, _, _ in rows])
+            return cpb.ListCasesResponse(cases=[convert.case(r, name, details=own, unread=unread.get(r.id, 0))
+                                                for r, name, own in rows], next_page_token=nxt)
         return read(self.rt, body)
 
     def UpdatePrescription(self, request, context):
@@ -79,7 +82,7 @@ class CaseServicer(cpb_grpc.CaseServiceServicer):
         def body(uow, p):
             row = cases.transition_case(uow, self.rt.deps, p, name,
                                         TransitionArgs(request.id, request.etag, request.reason))
-            return convert.case(row)
+            return convert.case(row, unread=_unread(uow, p, row.id))
         return mutate(self.rt, name, request, request.request_id, body, cpb.Case)
 
     def SubmitCase(self, request, context):
@@ -93,3 +96,20 @@ class CaseServicer(cpb_grpc.CaseServiceServicer):
 
     def CloseCase(self, request, context):
         return self._transition("close", request)
+
+    def MarkReadyForApproval(self, request, context):
+        return self._transition("ready_for_approval", request)
+
+    def ReturnToEvaluation(self, request, context):
+        return self._transition("back_to_evaluating", request)
+
+    def GetCaseStatus(self, request, context):
+        def body(uow, p):
+            row, unread = messages.case_status(uow, p, request.id)
+            return cpb.CaseStatusView(case_id=row.id, status=icon(CaseState(row.state), unread), state=row.state,
+                                      unread_messages=unread)
+        return read(self.rt, body)
+
+
+def _unread(uow, p, case_id: str) -> int:
+    return messages.unread_counts(uow.session, p.user_id, [case_id]).get(case_id, 0)

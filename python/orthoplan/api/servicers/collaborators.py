@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...services import cases, collaborators
+from ...services import cases, collaborators, messages
 from ...v1 import cases_pb2 as cpb
 from ...v1 import collaborators_pb2 as kpb
 from ...v1 import collaborators_pb2_grpc as kpb_grpc
@@ -73,8 +73,9 @@ class CollaboratorServicer(kpb_grpc.CollaboratorServiceServicer):
         def body(uow, p):
             rows, nxt = cases.list_cases(uow, p, request.page_size, request.page_token, request.filter,
                                          request.order_by, shared_only=True, query=request.query)
-            return cpb.ListCasesResponse(cases=[convert.case(r, name, details=False) for r, name, _ in rows],
-                                         next_page_token=nxt)
+            unread = messages.unread_counts(uow.session, p.user_id, [r.id for r, _, _ in rows])
+            return cpb.ListCasesResponse(cases=[convert.case(r, name, details=False, unread=unread.get(r.id, 0))
+                                                for r, name, _ in rows], next_page_token=nxt)
         return read(self.rt, body)
 
     def RegisterCollaborator(self, request, context):
