@@ -97,6 +97,14 @@ def message(row: m.Message, author_name: str) -> mpb.Message:
                        text=row.text, language=row.language, create_time=ts(row.created))
 
 
+def event_bytes(row) -> bytes:
+    """The encoded Event, computed once per row however many streams send it."""
+    out = row.memo.get("bytes")
+    if out is None:
+        out = row.memo["bytes"] = event(row).SerializeToString()
+    return out
+
+
 def event(row) -> mpb.Event:
     """A committed event (services.events.EventRow) as the stream sends it."""
     out = mpb.Event(topic=row.topic, seq=row.seq, time=ts(row.created))

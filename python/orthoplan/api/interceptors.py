@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -21,12 +22,22 @@ PUBLIC = frozenset({"/orthoplan.v1.AuthService/SignIn",
 PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
 
+def _bytes_or(serialize):
+    """A stream may yield a message already encoded (one event encoded once for a thousand
+    subscribers); anything else is serialized as usual."""
+    return lambda msg: msg if isinstance(msg, bytes) else serialize(msg)
+
+
 class ApiInterceptor(grpc.ServerInterceptor):
     """Unary calls run in one unit of work shared with authentication. Streaming calls authenticate
     in a short one and open their own transactions: none is held while a file streams."""
 
-    def __init__(self, rt: Runtime):
+    def __init__(self, rt: Runtime, workers: int = 16):
         self.rt = rt
+        # the pool also holds a thread per open event stream; unary calls run at most `workers` at a
+        # time (the rest wait their turn, parked), as many as the database pool serves, so that a
+        # thousand open streams do not turn into a thousand threads contending for the interpreter
+        self._running = threading.BoundedSemaphore(workers)
 
     def _principal(self, uow, context):
         p = auth.authenticate(uow, self.rt.deps, bearer_token(context.invocation_metadata()))
@@ -62,6 +73,7 @@ class ApiInterceptor(grpc.ServerInterceptor):
 
             def unary(request, context):
                 token = PRINCIPAL.set(None)
+                self._running.acquire()
                 try:
                     # no connection is taken until the first statement
                     with self._mapped(context, method), self.rt.uow() as uow:
@@ -73,6 +85,7 @@ class ApiInterceptor(grpc.ServerInterceptor):
                         finally:
                             REQUEST_UOW.reset(scope)
                 finally:
+                    self._running.release()
                     PRINCIPAL.reset(token)
 
             return grpc.unary_unary_rpc_method_handler(unary, handler.request_deserializer,
@@ -104,7 +117,7 @@ class ApiInterceptor(grpc.ServerInterceptor):
                     PRINCIPAL.reset(token)
 
             return grpc.unary_stream_rpc_method_handler(stream_out, handler.request_deserializer,
-                                                        handler.response_serializer)
+                                                        _bytes_or(handler.response_serializer))
         # no bidirectional RPC exists: one added later is refused here, never passed through unauthenticated
         def refuse(request_iterator, context):
             context.abort(grpc.StatusCode.UNIMPLEMENTED, f"{method}: bidirectional streams are not served")

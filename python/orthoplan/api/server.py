@@ -58,7 +58,7 @@ class ApiServer:
             conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
             self.listener = PgListener(conninfo, events.CHANNEL, self.hub)
         self.server = grpc.server(futures.ThreadPoolExecutor(max_workers=workers + max_streams),
-                                  interceptors=[ApiInterceptor(rt)],
+                                  interceptors=[ApiInterceptor(rt, workers)],
                                   maximum_concurrent_rpcs=workers + max_streams,
                                   options=[("grpc.max_receive_message_length", 8 << 20)])
         identity_pb2_grpc.add_AuthServiceServicer_to_server(AuthServicer(rt), self.server)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, case, false, select, true
+from sqlalchemy import ColumnElement, bindparam, case, false, func, select, true
 from sqlalchemy.orm import Session
 
 from ..adapters.db import models as m
@@ -113,10 +113,16 @@ def user_condition(p: Principal) -> ColumnElement[bool]:
 
 @cache
 def _case_lookup(role: Role, lock: bool):
-    """One case by id with whether it is the caller's own practice's; built once per role (the
-    single-case path is the API's hottest)."""
+    """One case by id with whether it is the caller's own practice's and the caller's unread
+    messages on it; built once per role (the single-case path is the API's hottest, so the status
+    icon's count rides along rather than costing a round trip of its own)."""
     own = _own_case(role, _BOUND)
-    q = (select(m.Case, case((own, True), else_=False))
+    marker = select(m.MessageRead.last_read_id).where(m.MessageRead.case_id == bindparam("case_id"),
+                                                      m.MessageRead.user_id == bindparam("p_uid")).scalar_subquery()
+    unread = (select(func.count()).select_from(m.Message)
+              .where(m.Message.case_id == bindparam("case_id"), m.Message.author_id != bindparam("p_uid"),
+                     m.Message.id > func.coalesce(marker, 0)).scalar_subquery())
+    q = (select(m.Case, case((own, True), else_=False), unread)
          .where(m.Case.id == bindparam("case_id"), own | _shared_case(_BOUND)))
     return q.with_for_update(of=m.Case) if lock else q
 
@@ -137,6 +143,7 @@ class CaseAccess:
 
     own: bool
     permissions: Permission = Permission(0)
+    unread: int = 0  # the caller's unread messages on the case (its status icon needs them)
 
     def may_view_details(self) -> bool:
         return self.own or Permission.VIEW_CASE_DETAILS in self.permissions
@@ -147,14 +154,14 @@ def visible_case(s: Session, p: Principal, case_id: str, *, lock: bool = False) 
     row = s.execute(_case_lookup(p.role, lock), {**_bind(p), "case_id": case_id}).first()
     if row is None:
         raise NotFound(f"case {case_id} not found")
-    found, own = row
+    found, own, unread = row
     if own:
-        return found, CaseAccess(True)
+        return found, CaseAccess(True, unread=unread)
     union = 0
     for granted in s.execute(_grants_on(), {"p_uid": p.user_id, "case_id": found.id,
                                             "provider_id": found.provider_id}).scalars():
         union |= int(granted)
-    return found, CaseAccess(False, Permission(union))
+    return found, CaseAccess(False, Permission(union), unread)
 
 
 def visible_patient(s: Session, p: Principal, patient_id: str) -> m.Patient:

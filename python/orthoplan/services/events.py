@@ -6,7 +6,7 @@ NOTIFY, which the database delivers only on commit)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -58,6 +58,8 @@ class EventRow:
     kind: str
     payload: dict[str, Any]
     created: datetime
+    # what one subscriber computed from this row (its encoded form), reused by all the others
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def since(s, topic: str, after: int, limit: int = PAGE) -> list[EventRow]:

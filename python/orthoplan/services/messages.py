@@ -151,8 +151,8 @@ def unread_counts(s, user_id: str, case_ids: list[str]) -> dict[str, int]:
 def case_status(uow: SqlUnitOfWork, p: Principal, case_id: str) -> tuple[m.Case, int]:
     """The case and the caller's unread count: its status icon for the caller."""
     v.require_id("id", case_id)
-    case, _ = access.visible_case(uow.session, p, case_id)
-    return case, unread_counts(uow.session, p.user_id, [case_id]).get(case_id, 0)
+    case, acc = access.visible_case(uow.session, p, case_id)
+    return case, acc.unread
 
 
 def translate(uow: SqlUnitOfWork, deps: Deps, p: Principal, message_id: int, target: str) -> tuple[m.Message, str]:

@@ -59,7 +59,7 @@ class CaseServicer(cpb_grpc.CaseServiceServicer):
     def GetCase(self, request, context):
         def body(uow, p):
             row, acc = cases.get_case(uow, p, request.id)
-            return convert.case(row, details=acc.may_view_details(), unread=_unread(uow, p, row.id))
+            return convert.case(row, details=acc.may_view_details(), unread=acc.unread)
         return read(self.rt, body)
 
     def ListCases(self, request, context):

@@ -109,7 +109,7 @@ class EventServicer(mpb_grpc.EventServiceServicer):
                                     heartbeat=mpb.Heartbeat())
                     continue
                 for row in rows:
-                    yield convert.event(row)
+                    yield convert.event_bytes(row)  # sent as is (see the interceptor)
         finally:
             self.hub.unsubscribe(sub)
             self._slots.release()
