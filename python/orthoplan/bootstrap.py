@@ -9,11 +9,13 @@ from sqlalchemy import Engine
 from .adapters.artifacts import LocalArtifactStore
 from .adapters.db.engine import make_engine, upgrade
 from .adapters.db.uow import uow_factory
+from .adapters.mailer import SmtpConfig, SmtpMailer, Templates
 from .adapters.passwords import Argon2Passwords
 from .api.context import Runtime
 from .api.server import ApiServer
 from .config import Settings
 from .domain.identity import PasswordPolicy
+from .services.delivery import DeliveryPolicy, Worker
 from .services.deps import Deps
 
 
@@ -22,6 +24,16 @@ class App:
     settings: Settings
     engine: Engine
     runtime: Runtime
+
+    def delivery_worker(self) -> Worker | None:
+        """The outbox's SMTP worker, or None when no SMTP host is configured."""
+        s = self.settings
+        if not s.smtp_host:
+            return None
+        mailer = SmtpMailer(SmtpConfig(s.smtp_host, s.smtp_port, s.smtp_starttls, s.smtp_username, s.smtp_password,
+                                       s.smtp_sender, s.smtp_ca_file))
+        return Worker(self.runtime.uow, mailer, Templates(s.public_url), self.runtime.deps.clock,
+                      DeliveryPolicy(lease_s=s.delivery_lease_s))
 
     def server(self, address: str | None = None) -> ApiServer:
         return ApiServer(self.runtime, address or self.settings.listen, workers=self.settings.workers,
@@ -36,5 +48,6 @@ def build(settings: Settings) -> App:
     deps = Deps(passwords=Argon2Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
                 password_policy=PasswordPolicy(min_length=settings.password_min_length),
                 idle_timeout_s=settings.idle_timeout_s, artifacts=LocalArtifactStore(settings.artifacts_path),
-                max_scan_bytes=settings.max_scan_bytes, max_image_bytes=settings.max_image_bytes)
+                max_scan_bytes=settings.max_scan_bytes, max_image_bytes=settings.max_image_bytes,
+                digest_hour=settings.digest_hour)
     return App(settings, engine, Runtime(uow_factory(engine), deps))

@@ -30,6 +30,16 @@ class Settings:
     audit_retention_days: int = 0  # 0 keeps the audit log forever
     max_streams: int = 2000  # concurrent event streams; each holds a thread, so unary calls keep `workers`
     heartbeat_s: float = 15.0  # an idle event stream gets a heartbeat this often
+    public_url: str = "http://localhost:8080"  # where emails link to
+    digest_hour: int = 7  # UTC hour of daily and weekly digests
+    smtp_host: str = ""  # empty: no email is sent (notifications wait in the outbox)
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_sender: str = "orthoplan <no-reply@localhost>"
+    smtp_ca_file: str = ""
+    delivery_lease_s: float = 120.0  # a dead delivery worker's claims are taken over after this
 
     @property
     def artifacts_path(self) -> Path:
@@ -52,4 +62,14 @@ class Settings:
                         max_image_bytes=int(env.get("ORTHOPLAN_MAX_IMAGE_BYTES", 32 << 20)),
                         audit_retention_days=int(env.get("ORTHOPLAN_AUDIT_RETENTION_DAYS", "0")),
                         max_streams=int(env.get("ORTHOPLAN_MAX_STREAMS", "2000")),
-                        heartbeat_s=float(env.get("ORTHOPLAN_HEARTBEAT_S", "15")))
+                        heartbeat_s=float(env.get("ORTHOPLAN_HEARTBEAT_S", "15")),
+                        public_url=env.get("ORTHOPLAN_PUBLIC_URL", "http://localhost:8080"),
+                        digest_hour=int(env.get("ORTHOPLAN_DIGEST_HOUR", "7")),
+                        smtp_host=env.get("ORTHOPLAN_SMTP_HOST", ""),
+                        smtp_port=int(env.get("ORTHOPLAN_SMTP_PORT", "587")),
+                        smtp_starttls=env.get("ORTHOPLAN_SMTP_STARTTLS", "true").lower() in ("1", "true", "yes"),
+                        smtp_username=env.get("ORTHOPLAN_SMTP_USERNAME", ""),
+                        smtp_password=env.get("ORTHOPLAN_SMTP_PASSWORD", ""),
+                        smtp_sender=env.get("ORTHOPLAN_SMTP_SENDER", "orthoplan <no-reply@localhost>"),
+                        smtp_ca_file=env.get("ORTHOPLAN_SMTP_CA_FILE", ""),
+                        delivery_lease_s=float(env.get("ORTHOPLAN_DELIVERY_LEASE_S", "120")))

@@ -24,6 +24,7 @@ from orthoplan.v1 import (
     identity_pb2,
     identity_pb2_grpc,
     messages_pb2_grpc,
+    notifications_pb2_grpc,
     records_pb2_grpc,
     setups_pb2_grpc,
 )
@@ -84,6 +85,7 @@ class Stubs:
         self.records = _WithMetadata(records_pb2_grpc.RecordServiceStub(channel), md)
         self.messages = _WithMetadata(messages_pb2_grpc.MessageServiceStub(channel), md)
         self.events = _WithMetadata(messages_pb2_grpc.EventServiceStub(channel), md)
+        self.notifications = _WithMetadata(notifications_pb2_grpc.NotificationServiceStub(channel), md)
 
 
 class _WithMetadata:

@@ -19,6 +19,8 @@ from ..v1 import (
     identity_pb2_grpc,
     messages_pb2,
     messages_pb2_grpc,
+    notifications_pb2,
+    notifications_pb2_grpc,
     records_pb2,
     records_pb2_grpc,
     setups_pb2,
@@ -30,10 +32,12 @@ from .servicers.cases import CaseServicer, PatientServicer
 from .servicers.collaborators import CollaboratorServicer
 from .servicers.identity import AuthServicer, OrganizationServicer
 from .servicers.messages import EventServicer, MessageServicer
+from .servicers.notifications import NotificationServicer
 from .servicers.records import RecordServicer
 from .servicers.setups import SetupServicer
 
-SERVICES = [d.full_name for f in (identity_pb2, cases_pb2, collaborators_pb2, setups_pb2, records_pb2, messages_pb2)
+SERVICES = [d.full_name for f in (identity_pb2, cases_pb2, collaborators_pb2, setups_pb2, records_pb2, messages_pb2,
+                                                  notifications_pb2)
             for d in f.DESCRIPTOR.services_by_name.values()]
 
 
@@ -69,6 +73,7 @@ class ApiServer:
         setups_pb2_grpc.add_SetupServiceServicer_to_server(SetupServicer(rt), self.server)
         records_pb2_grpc.add_RecordServiceServicer_to_server(RecordServicer(rt), self.server)
         messages_pb2_grpc.add_MessageServiceServicer_to_server(MessageServicer(rt), self.server)
+        notifications_pb2_grpc.add_NotificationServiceServicer_to_server(NotificationServicer(rt), self.server)
         messages_pb2_grpc.add_EventServiceServicer_to_server(
             EventServicer(rt, self.hub, max_streams=max_streams, heartbeat_s=heartbeat_s), self.server)
         self.health = health.HealthServicer()

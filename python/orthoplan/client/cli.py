@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -37,7 +38,14 @@ def serve(listen: str | None) -> None:
     app = build(Settings.from_env())
     server = app.server(listen).start()
     click.echo(f"orthoplan serving on {server.target} ({app.settings.database_url.split('://')[0]})")
-    stop = lambda *_: server.stop(grace=10.0)  # noqa: E731
+    done = threading.Event()
+    worker = app.delivery_worker()
+    if worker is not None:  # the embedded default delivers email from the server process
+        threading.Thread(target=worker.run, args=(done,), name="delivery", daemon=True).start()
+
+    def stop(*_):
+        done.set()
+        server.stop(grace=10.0)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     server.wait()
@@ -134,6 +142,33 @@ def gc_artifacts(min_age_hours: float) -> None:
                 return used
         removed = app.runtime.deps.artifacts.collect_garbage(in_use, older_than_s=min_age_hours * 3600)
     click.echo(f"removed {len(removed)} unreferenced files")
+
+
+
+@admin.command()
+@click.option("--once", is_flag=True, help="deliver what is due now, then exit")
+def deliver(once: bool) -> None:
+    """Run the outbox's SMTP delivery worker (ORTHOPLAN_SMTP_*) until SIGINT/SIGTERM. Several may
+    run at once, on any machine that reaches the database."""
+    with _app() as app:
+        worker = app.delivery_worker()
+        if worker is None:
+            raise click.ClickException("ORTHOPLAN_SMTP_HOST is not set: there is nowhere to send email")
+        if once:
+            total = {"sent": 0, "retry": 0, "failed": 0}
+            while True:
+                counts = worker.run_once()
+                for k, n in counts.items():
+                    total[k] += n
+                if not any(counts.values()) or counts["retry"]:
+                    break
+            click.echo(" ".join(f"{k}={n}" for k, n in total.items()))
+            return
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        click.echo(f"delivering as {worker.id}")
+        worker.run(stop)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,7 @@ class Deps:
     max_image_bytes: int = 32 << 20
     events: EventWaker | None = None  # the live hub; events are durable without one
     translator: Translator | None = None
+    digest_hour: int = 7  # UTC hour at which daily and weekly digests fall due
 
 
 def aware(t: datetime) -> datetime:

@@ -219,6 +219,24 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     sent: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # delivery: when it is due (later for a digest), tries so far, the lease of the worker holding
+    # it, and a final failure (a permanent refusal, or too many tries)
+    mode: Mapped[int] = mapped_column(Integer, default=1)
+    due: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    leased_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    failed: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+
+
+class NotificationPreference(Base):
+    """How a user wants one event type: immediately (1), in a daily (2) or a weekly (3) digest."""
+
+    __tablename__ = "notification_preferences"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    event: Mapped[str] = mapped_column(String(50), primary_key=True)
+    mode: Mapped[int] = mapped_column(Integer)
 
 
 class TreatmentSetup(Base):
