@@ -18,6 +18,7 @@ from ..v1 import cases_pb2 as cpb
 from ..v1 import collaborators_pb2 as kpb
 from ..v1 import identity_pb2 as ipb
 from ..v1 import messages_pb2 as mpb
+from ..v1 import orders_pb2 as opb
 from ..v1 import records_pb2 as rpb
 from ..v1 import setups_pb2 as spb
 
@@ -119,3 +120,13 @@ def event(row) -> mpb.Event:
     elif row.kind == "messages_read":
         out.messages_read.CopyFrom(mpb.MessagesRead(case_id=d["case_id"], last_read_id=d["last_read_id"]))
     return out
+
+
+def order(row: m.Order) -> opb.Order:
+    d = row.details
+    return opb.Order(id=row.id, case_id=row.case_id, kind=row.kind, retainer_source=d.get("retainer_source", 0),
+                     quantity=d.get("quantity", 0), stages=d.get("stages", []),
+                     tps_collaborator_id=d.get("tps_collaborator_id", ""),
+                     optimization_number=d.get("optimization_number", 0),
+                     price=opb.Money(amount_minor=row.amount_minor, currency=row.currency), billed_to=row.billed_to,
+                     placed_by=row.placed_by, create_time=ts(row.created))

@@ -21,6 +21,8 @@ from ..v1 import (
     messages_pb2_grpc,
     notifications_pb2,
     notifications_pb2_grpc,
+    orders_pb2,
+    orders_pb2_grpc,
     records_pb2,
     records_pb2_grpc,
     setups_pb2,
@@ -33,11 +35,12 @@ from .servicers.collaborators import CollaboratorServicer
 from .servicers.identity import AuthServicer, OrganizationServicer
 from .servicers.messages import EventServicer, MessageServicer
 from .servicers.notifications import NotificationServicer
+from .servicers.orders import OrderServicer
 from .servicers.records import RecordServicer
 from .servicers.setups import SetupServicer
 
 SERVICES = [d.full_name for f in (identity_pb2, cases_pb2, collaborators_pb2, setups_pb2, records_pb2, messages_pb2,
-                                                  notifications_pb2)
+                                                  notifications_pb2, orders_pb2)
             for d in f.DESCRIPTOR.services_by_name.values()]
 
 
@@ -74,6 +77,7 @@ class ApiServer:
         records_pb2_grpc.add_RecordServiceServicer_to_server(RecordServicer(rt), self.server)
         messages_pb2_grpc.add_MessageServiceServicer_to_server(MessageServicer(rt), self.server)
         notifications_pb2_grpc.add_NotificationServiceServicer_to_server(NotificationServicer(rt), self.server)
+        orders_pb2_grpc.add_OrderServiceServicer_to_server(OrderServicer(rt), self.server)
         messages_pb2_grpc.add_EventServiceServicer_to_server(
             EventServicer(rt, self.hub, max_streams=max_streams, heartbeat_s=heartbeat_s), self.server)
         self.health = health.HealthServicer()

@@ -193,6 +193,9 @@ CASE_ACTIONS: dict[str, frozenset[Role]] = {
     "approve_setup": frozenset({Role.PROVIDER}),
     "request_revision": frozenset({Role.PROVIDER, Role.TREATMENT_COORDINATOR}),
     "decline_setup": frozenset(),
+    # orders: the owning practice's clinicians (a collaborator by permission)
+    "add_order": frozenset({Role.PROVIDER, Role.TREATMENT_COORDINATOR}),
+    "order_replacement": frozenset({Role.PROVIDER, Role.TREATMENT_COORDINATOR}),
     # the collaboration: review status and the case's message thread
     "ready_for_approval": frozenset({Role.PROVIDER, Role.TREATMENT_COORDINATOR}),
     "back_to_evaluating": frozenset({Role.PROVIDER, Role.TREATMENT_COORDINATOR}),

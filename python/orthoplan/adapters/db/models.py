@@ -122,6 +122,7 @@ class Case(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    parent_case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), nullable=True)  # refinements
     __mapper_args__ = {"version_id_col": version}
 
 
@@ -340,4 +341,30 @@ class Event(Base):
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     kind: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Fee(Base):
+    """An organization's price for one order kind, in minor units of its currency."""
+
+    __tablename__ = "fees"
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    kind: Mapped[int] = mapped_column(Integer, primary_key=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+
+
+class Order(Base):
+    """A placed order; its price is fixed when placed."""
+
+    __tablename__ = "orders"
+    __table_args__ = (Index("ix_orders_case", "case_id", "created", "id"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[int] = mapped_column(Integer)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    billed_to: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    placed_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
