@@ -28,3 +28,16 @@ def tooth_stl() -> bytes:
 def arch_vtp() -> bytes:
     """A real labelled arch: VTK XML PolyData."""
     return (require_data() / "arches" / "P1" / "p1_upper.vtp").read_bytes()
+
+
+def small_stl(triangles: int = 4, seed: int = 0) -> bytes:
+    """A valid binary STL made here (a fan of triangles); `seed` makes the content differ."""
+    body = b"".join(struct.pack("<12fH", 0, 0, 1, 0, 0, seed, 1 + i, 0, seed, 0, 1 + i, seed, 0)
+                    for i in range(triangles))
+    return b"orthoplan test solid".ljust(80, b" ") + struct.pack("<I", triangles) + body
+
+
+def ascii_ply() -> bytes:
+    """A valid ASCII PLY triangle: a scan format, but not STL."""
+    return (b"ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\n"
+            b"element face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n")

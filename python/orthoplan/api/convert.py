@@ -58,7 +58,8 @@ def case(row: m.Case, patient_name: str = "", *, details: bool = True, unread: i
                                                   ipr_allowed=rx.get("ipr_allowed", False),
                                                   attachments_allowed=rx.get("attachments_allowed", False)),
                     create_time=ts(row.created), update_time=ts(row.updated), patient_name=patient_name,
-                    status=icon(CaseState(row.state), unread), unread_messages=unread)
+                    status=icon(CaseState(row.state), unread), unread_messages=unread,
+                    parent_case_id=row.parent_case_id or "")
 
 
 def collaborator(row: m.Collaboration, provider_name: str) -> kpb.Collaborator:

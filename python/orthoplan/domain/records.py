@@ -43,3 +43,14 @@ ACCEPTED_TYPES: dict[RecordKind, frozenset[str]] = {
 
 def is_scan(kind: RecordKind) -> bool:
     return kind in (RecordKind.UPPER_SCAN, RecordKind.LOWER_SCAN, RecordKind.BITE_SCAN)
+
+
+# a refinement's diagnostics are stricter: scans as STL, x-rays as JPEG or PNG
+REFINEMENT_TYPES: dict[RecordKind, frozenset[str]] = {
+    RecordKind.UPPER_SCAN: frozenset({"model/stl"}),
+    RecordKind.LOWER_SCAN: frozenset({"model/stl"}),
+    RecordKind.BITE_SCAN: frozenset({"model/stl"}),
+    RecordKind.PHOTO: IMAGE_TYPES,
+    RecordKind.XRAY: IMAGE_TYPES,
+}
+XRAY_REUSE_DAYS = 183  # "less than six months old"

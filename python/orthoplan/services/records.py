@@ -41,25 +41,30 @@ class Upload:
     size_bytes: int = 0
 
 
+def check_file_fields(c: Collector, prefix: str, u: Upload, today: date) -> None:
+    """The description of one file (kind, view, name, date, hash, size); fields named `prefix.x`."""
+    if u.kind not in {int(k) for k in RecordKind}:
+        c.add(f"{prefix}.kind", "must be UPPER_SCAN, LOWER_SCAN, BITE_SCAN, PHOTO or XRAY")
+    if u.kind == RecordKind.PHOTO and u.view not in {int(w) for w in PhotoView}:
+        c.add(f"{prefix}.view", "a PHOTO names one of the eight views")
+    if u.kind != RecordKind.PHOTO and u.view:
+        c.add(f"{prefix}.view", "only a PHOTO has a view")
+    name = v.text(c, f"{prefix}.filename", u.filename, max_len=255, required=False)
+    if "/" in name or "\\" in name:
+        c.add(f"{prefix}.filename", "is a name, not a path: no '/' or '\\'")
+    if u.taken_date:
+        v.iso_date(c, f"{prefix}.taken_date", u.taken_date)
+        if not c.has(f"{prefix}.taken_date") and date.fromisoformat(u.taken_date) > today:
+            c.add(f"{prefix}.taken_date", "is in the future")
+    if u.sha256 and not _SHA.match(u.sha256):
+        c.add(f"{prefix}.sha256", "must be 64 lowercase hex digits")
+    if u.size_bytes < 0:
+        c.add(f"{prefix}.size_bytes", "must not be negative")
+
+
 def _check_header(c: Collector, u: Upload, today: date) -> None:
     v.ident(c, "header.case_id", u.case_id)
-    if u.kind not in {int(k) for k in RecordKind}:
-        c.add("header.kind", "must be UPPER_SCAN, LOWER_SCAN, BITE_SCAN, PHOTO or XRAY")
-    if u.kind == RecordKind.PHOTO and u.view not in {int(w) for w in PhotoView}:
-        c.add("header.view", "a PHOTO names one of the eight views")
-    if u.kind != RecordKind.PHOTO and u.view:
-        c.add("header.view", "only a PHOTO has a view")
-    name = v.text(c, "header.filename", u.filename, max_len=255, required=False)
-    if "/" in name or "\\" in name:
-        c.add("header.filename", "is a name, not a path: no '/' or '\\'")
-    if u.taken_date:
-        v.iso_date(c, "header.taken_date", u.taken_date)
-        if not c.has("header.taken_date") and date.fromisoformat(u.taken_date) > today:
-            c.add("header.taken_date", "is in the future")
-    if u.sha256 and not _SHA.match(u.sha256):
-        c.add("header.sha256", "must be 64 lowercase hex digits")
-    if u.size_bytes < 0:
-        c.add("header.size_bytes", "must not be negative")
+    check_file_fields(c, "header", u, today)
 
 
 def limit_for(deps: Deps, kind: int) -> int:
@@ -95,21 +100,26 @@ def limited(chunks: Iterable[bytes], limit: int) -> Iterator[bytes]:
         yield chunk
 
 
+def check_received(c: Collector, content_field: str, prefix: str, u: Upload, info,
+                   accepted: frozenset[str]) -> None:
+    """The received bytes against the kind and the description's promises."""
+    if info.size == 0:
+        c.add(content_field, "no content was sent")
+    elif not info.content_type:
+        c.add(content_field, "the content is not a recognised file type (by its bytes; the name is not used)")
+    elif info.content_type not in accepted:
+        c.add(content_field, f"{info.content_type} is not accepted for {RecordKind(u.kind).name}; accepted: "
+                             + ", ".join(sorted(accepted)))
+    if u.sha256 and u.sha256 != info.sha256:
+        c.add(f"{prefix}.sha256", f"the received content hashes to {info.sha256}")
+    if u.size_bytes and u.size_bytes != info.size:
+        c.add(f"{prefix}.size_bytes", f"{info.size} bytes were received")
+
+
 def check_content(u: Upload, info) -> None:
     """The received bytes against the kind and the header's promises (all problems at once)."""
     c = Collector()
-    accepted = ACCEPTED_TYPES[RecordKind(u.kind)]
-    if info.size == 0:
-        c.add("chunk", "no content was sent")
-    elif not info.content_type:
-        c.add("chunk", "the content is not a recognised file type (by its bytes; the name is not used)")
-    elif info.content_type not in accepted:
-        c.add("chunk", f"{info.content_type} is not accepted for {RecordKind(u.kind).name}; accepted: "
-                       + ", ".join(sorted(accepted)))
-    if u.sha256 and u.sha256 != info.sha256:
-        c.add("header.sha256", f"the received content hashes to {info.sha256}")
-    if u.size_bytes and u.size_bytes != info.size:
-        c.add("header.size_bytes", f"{info.size} bytes were received")
+    check_received(c, "chunk", "header", u, info, ACCEPTED_TYPES[RecordKind(u.kind)])
     c.raise_if_any()
 
 

@@ -23,55 +23,64 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from orthoplan.v1 import records_pb2 as orthoplan_dot_v1_dot_records__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18orthoplan/v1/cases.proto\x12\x0corthoplan.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xee\x01\n\x07Patient\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nfirst_name\x18\x02 \x01(\t\x12\x11\n\tlast_name\x18\x03 \x01(\t\x12\x12\n\nbirth_date\x18\x04 \x01(\t\x12\x14\n\x0c\x63hart_number\x18\x05 \x01(\t\x12\r\n\x05\x65mail\x18\x06 \x01(\t\x12\x0e\n\x06mobile\x18\x07 \x01(\t\x12\x13\n\x0blocation_id\x18\x08 \x01(\t\x12\x13\n\x0bprovider_id\x18\t \x01(\t\x12\x0c\n\x04\x65tag\x18\n \x01(\t\x12/\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"z\n\x0cPrescription\x12\r\n\x05goals\x18\x01 \x01(\t\x12\x0e\n\x06\x61rches\x18\x02 \x03(\t\x12\x19\n\x11teeth_not_to_move\x18\x03 \x03(\x05\x12\x13\n\x0bipr_allowed\x18\x04 \x01(\x08\x12\x1b\n\x13\x61ttachments_allowed\x18\x05 \x01(\x08\"\xa9\x03\n\x04\x43\x61se\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12$\n\x04kind\x18\x03 \x01(\x0e\x32\x16.orthoplan.v1.CaseKind\x12&\n\x05state\x18\x04 \x01(\x0e\x32\x17.orthoplan.v1.CaseState\x12\x12\n\npatient_id\x18\x05 \x01(\t\x12\x13\n\x0bprovider_id\x18\x06 \x01(\t\x12\x13\n\x0blocation_id\x18\x07 \x01(\t\x12\x30\n\x0cprescription\x18\x08 \x01(\x0b\x32\x1a.orthoplan.v1.Prescription\x12\x0c\n\x04\x65tag\x18\t \x01(\t\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0cpatient_name\x18\x0c \x01(\t\x12(\n\x06status\x18\r \x01(\x0e\x32\x18.orthoplan.v1.CaseStatus\x12\x17\n\x0funread_messages\x18\x0e \x01(\x05\"\"\n\x14GetCaseStatusRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\x8c\x01\n\x0e\x43\x61seStatusView\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12(\n\x06status\x18\x02 \x01(\x0e\x32\x18.orthoplan.v1.CaseStatus\x12&\n\x05state\x18\x03 \x01(\x0e\x32\x17.orthoplan.v1.CaseState\x12\x17\n\x0funread_messages\x18\x04 \x01(\x05\"R\n\x14\x43reatePatientRequest\x12&\n\x07patient\x18\x01 \x01(\x0b\x32\x15.orthoplan.v1.Patient\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"\x1f\n\x11GetPatientRequest\x12\n\n\x02id\x18\x01 \x01(\t\"m\n\x13ListPatientsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\r\n\x05query\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\x12\x10\n\x08order_by\x18\x05 \x01(\t\"X\n\x14ListPatientsResponse\x12\'\n\x08patients\x18\x01 \x03(\x0b\x32\x15.orthoplan.v1.Patient\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\">\n\x14UpdatePatientRequest\x12&\n\x07patient\x18\x01 \x01(\x0b\x32\x15.orthoplan.v1.Patient\"I\n\x11\x43reateCaseRequest\x12 \n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x12.orthoplan.v1.Case\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"\x1c\n\x0eGetCaseRequest\x12\n\n\x02id\x18\x01 \x01(\t\"j\n\x10ListCasesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\x12\x10\n\x08order_by\x18\x04 \x01(\t\x12\r\n\x05query\x18\x05 \x01(\t\"O\n\x11ListCasesResponse\x12!\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x12.orthoplan.v1.Case\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"g\n\x19UpdatePrescriptionRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x30\n\x0cprescription\x18\x02 \x01(\x0b\x32\x1a.orthoplan.v1.Prescription\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"U\n\x15TransitionCaseRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x12\n\nrequest_id\x18\x04 \x01(\t*P\n\x08\x43\x61seKind\x12\x19\n\x15\x43\x41SE_KIND_UNSPECIFIED\x10\x00\x12\x0b\n\x07\x41LIGNER\x10\x01\x12\x0e\n\nREFINEMENT\x10\x02\x12\x0c\n\x08RETAINER\x10\x03*\xe5\x01\n\tCaseState\x12\x1a\n\x16\x43\x41SE_STATE_UNSPECIFIED\x10\x00\x12\t\n\x05\x44RAFT\x10\x01\x12\r\n\tSUBMITTED\x10\x02\x12\x12\n\x0e\x41WAITING_SETUP\x10\x03\x12\x0f\n\x0bSETUP_READY\x10\x04\x12\x16\n\x12READY_FOR_APPROVAL\x10\x05\x12\x0c\n\x08\x41PPROVED\x10\x06\x12\x11\n\rIN_PRODUCTION\x10\x07\x12\x10\n\x0cIN_TREATMENT\x10\x08\x12\x17\n\x13TREATMENT_COMPLETED\x10\t\x12\r\n\tCANCELLED\x10\n\x12\n\n\x06\x43LOSED\x10\x0b*\xc5\x01\n\nCaseStatus\x12\x1b\n\x17\x43\x41SE_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15STATUS_AWAITING_SETUP\x10\x01\x12\x1b\n\x17STATUS_EVALUATING_SETUP\x10\x02\x12\x1d\n\x19STATUS_READY_FOR_APPROVAL\x10\x03\x12\x13\n\x0fSTATUS_APPROVED\x10\x04\x12\x13\n\x0fSTATUS_ARCHIVED\x10\x05\x12\x19\n\x15STATUS_UNREAD_MESSAGE\x10\x06\x32\xc5\x02\n\x0ePatientService\x12J\n\rCreatePatient\x12\".orthoplan.v1.CreatePatientRequest\x1a\x15.orthoplan.v1.Patient\x12\x44\n\nGetPatient\x12\x1f.orthoplan.v1.GetPatientRequest\x1a\x15.orthoplan.v1.Patient\x12U\n\x0cListPatients\x12!.orthoplan.v1.ListPatientsRequest\x1a\".orthoplan.v1.ListPatientsResponse\x12J\n\rUpdatePatient\x12\".orthoplan.v1.UpdatePatientRequest\x1a\x15.orthoplan.v1.Patient2\xbc\x06\n\x0b\x43\x61seService\x12\x41\n\nCreateCase\x12\x1f.orthoplan.v1.CreateCaseRequest\x1a\x12.orthoplan.v1.Case\x12;\n\x07GetCase\x12\x1c.orthoplan.v1.GetCaseRequest\x1a\x12.orthoplan.v1.Case\x12L\n\tListCases\x12\x1e.orthoplan.v1.ListCasesRequest\x1a\x1f.orthoplan.v1.ListCasesResponse\x12Q\n\x12UpdatePrescription\x12\'.orthoplan.v1.UpdatePrescriptionRequest\x1a\x12.orthoplan.v1.Case\x12\x45\n\nSubmitCase\x12#.orthoplan.v1.TransitionCaseRequest\x1a\x12.orthoplan.v1.Case\x12\x45\n\nAcceptCase\x12#.orthoplan.v1.TransitionCaseRequest\x1a\x12.orthoplan.v1.Case\x12\x45\n\nCancelCase\x12#.orthoplan.v1.TransitionCaseRequest\x1a\x12.orthoplan.v1.Case\x12\x44\n\tCloseCase\x12#.orthoplan.v1.TransitionCaseRequest\x1a\x12.orthoplan.v1.Case\x12O\n\x14MarkReadyForApproval\x12#.orthoplan.v1.TransitionCaseRequest\x1a\x12.orthoplan.v1.Case\x12M\n\x12ReturnToEvaluation\x12#.orthoplan.v1.TransitionCaseRequest\x1a\x12.orthoplan.v1.Case\x12Q\n\rGetCaseStatus\x12\".orthoplan.v1.GetCaseStatusRequest\x1a\x1c.orthoplan.v1.CaseStatusViewb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18orthoplan/v1/cases.proto\x12\x0corthoplan.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1aorthoplan/v1/records.proto\"\xee\x01\n\x07Patient\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nfirst_name\x18\x02 \x01(\t\x12\x11\n\tlast_name\x18\x03 \x01(\t\x12\x12\n\nbirth_date\x18\x04 \x01(\t\x12\x14\n\x0c\x63hart_number\x18\x05 \x01(\t\x12\r\n\x05\x65mail\x18\x06 \x01(\t\x12\x0e\n\x06mobile\x18\x07 \x01(\t\x12\x13\n\x0blocation_id\x18\x08 \x01(\t\x12\x13\n\x0bprovider_id\x18\t \x01(\t\x12\x0c\n\x04\x65tag\x18\n \x01(\t\x12/\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"z\n\x0cPrescription\x12\r\n\x05goals\x18\x01 \x01(\t\x12\x0e\n\x06\x61rches\x18\x02 \x03(\t\x12\x19\n\x11teeth_not_to_move\x18\x03 \x03(\x05\x12\x13\n\x0bipr_allowed\x18\x04 \x01(\x08\x12\x1b\n\x13\x61ttachments_allowed\x18\x05 \x01(\x08\"\xc1\x03\n\x04\x43\x61se\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12$\n\x04kind\x18\x03 \x01(\x0e\x32\x16.orthoplan.v1.CaseKind\x12&\n\x05state\x18\x04 \x01(\x0e\x32\x17.orthoplan.v1.CaseState\x12\x12\n\npatient_id\x18\x05 \x01(\t\x12\x13\n\x0bprovider_id\x18\x06 \x01(\t\x12\x13\n\x0blocation_id\x18\x07 \x01(\t\x12\x30\n\x0cprescription\x18\x08 \x01(\x0b\x32\x1a.orthoplan.v1.Prescription\x12\x0c\n\x04\x65tag\x18\t \x01(\t\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0cpatient_name\x18\x0c \x01(\t\x12(\n\x06status\x18\r \x01(\x0e\x32\x18.orthoplan.v1.CaseStatus\x12\x17\n\x0funread_messages\x18\x0e \x01(\x05\x12\x16\n\x0eparent_case_id\x18\x0f \x01(\t\"\xa9\x01\n\x0eRefinementFile\x12&\n\x04kind\x18\x01 \x01(\x0e\x32\x18.orthoplan.v1.RecordKind\x12%\n\x04view\x18\x02 \x01(\x0e\x32\x17.orthoplan.v1.PhotoView\x12\x10\n\x08\x66ilename\x18\x03 \x01(\t\x12\x12\n\ntaken_date\x18\x04 \x01(\t\x12\x12\n\nsize_bytes\x18\x05 \x01(\x03\x12\x0e\n\x06sha256\x18\x06 \x01(\t\"\xe8\x01\n\x10RefinementHeader\x12\x12\n\npatient_id\x18\x01 \x01(\t\x12\r\n\x05goals\x18\x02 \x01(\t\x12\x0e\n\x06\x61rches\x18\x03 \x03(\t\x12+\n\x05\x66iles\x18\x04 \x03(\x0b\x32\x1c.orthoplan.v1.RefinementFile\x12\x1c\n\x14reuse_xray_record_id\x18\x05 \x01(\t\x12!\n\x19no_dental_work_since_xray\x18\x06 \x01(\x08\x12\x1f\n\x17photos_without_aligners\x18\x07 \x01(\x08\x12\x12\n\nrequest_id\x18\x08 \x01(\t\"-\n\x0fRefinementChunk\x12\x0c\n\x04\x66ile\x18\x01 \x01(\x05\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\"\x84\x01\n\x18RequestRefinementRequest\x12\x30\n\x06header\x18\x01 \x01(\x0b\x32\x1e.orthoplan.v1.RefinementHeaderH\x00\x12.\n\x05\x63hunk\x18\x02 \x01(\x0b\x32\x1d.orthoplan.v1.RefinementChunkH\x00\x42\x06\n\x04part\"\"\n\x14GetCaseStatusRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\x8c\x01\n\x0e\x43\x61seStatusView\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12(\n\x06status\x18\x02 \x01(\x0e\x32\x18.orthoplan.v1.CaseStatus\x12&\n\x05state\x18\x03 \x01(\x0e\x32\x17.orthoplan.v1.CaseState\x12\x17\n\x0funread_messages\x18\x04 \x01(\x05\"R\n\x14\x43reatePatientRequest\x12&\n\x07patient\x18\x01 \x01(\x0b\x32\x15.orthoplan.v1.Patient\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"\x1f\n\x11GetPatientRequest\x12\n\n\x02id\x18\x01 \x01(\t\"m\n\x13ListPatientsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\r\n\x05query\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\x12\x10\n\x08order_by\x18\x05 \x01(\t\"X\n\x14ListPatientsResponse\x12\'\n\x08patients\x18\x01 \x03(\x0b\x32\x15.orthoplan.v1.Patient\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\">\n\x14UpdatePatientRequest\x12&\n\x07patient\x18\x01 \x01(\x0b\x32\x15.orthoplan.v1.Patient\"I\n\x11\x43reateCaseRequest\x12 \n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x12.orthoplan.v1.Case\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"\x1c\n\x0eGetCaseRequest\x12\n\n\x02id\x18\x01 \x01(\t\"j\n\x10ListCasesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\x12\x10\n\x08order_by\x18\x04 \x01(\t\x12\r\n\x05query\x18\x05 \x01(\t\"O\n\x11ListCasesResponse\x12!\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x12.orthoplan.v1.Case\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"g\n\x19UpdatePrescriptionRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x30\n\x0cprescription\x18\x02 \x01(\x0b\x32\x1a.orthoplan.v1.Prescription\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"U\n\x15TransitionCaseRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x12\n\nrequest_id\x18\x04 \x01(\t*P\n\x08\x43\x61seKind\x12\x19\n\x15\x43\x41SE_KIND_UNSPECIFIED\x10\x00\x12\x0b\n\x07\x41LIGNER\x10\x01\x12\x0e\n\nREFINEMENT\x10\x02\x12\x0c\n\x08RETAINER\x10\x03*\xe5\x01\n\tCaseState\x12\x1a\n\x16\x43\x41SE_STATE_UNSPECIFIED\x10\x00\x12\t\n\x05\x44RAFT\x10\x01\x12\r\n\tSUBMITTED\x10\x02\x12\x12\n\x0e\x41WAITING_SETUP\x10\x03\x12\x0f\n\x0bSETUP_READY\x10\x04\x12\x16\n\x12READY_FOR_APPROVAL\x10\x05\x12\x0c\n\x08\x41PPROVED\x10\x06\x12\x11\n\rIN_PRODUCTION\x10\x07\x12\x10\n\x0cIN_TREATMENT\x10\x08\x12\x17\n\x13TREATMENT_COMPLETED\x10\t\x12\r\n\tCANCELLED\x10\n\x12\n\n\x06\x43LOSED\x10\x0b*\xc5\x01\n\nCaseStatus\x12\x1b\n\x17\x43\x41SE_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15STATUS_AWAITING_SETUP\x10\x01\x12\x1b\n\x17STATUS_EVALUATING_SETUP\x10\x02\x12\x1d\n\x19STATUS_READY_FOR_APPROVAL\x10\x03\x12\x13\n\x0fSTATUS_APPROVED\x10\x04\x12\x13\n\x0fSTATUS_ARCHIVED\x10\x05\x12\x19\n\x15STATUS_UNREAD_MESSAGE\x10\x06\x32\xc5\x02\n\x0ePatientService\x12J\n\rCreatePatient\x12\".orthoplan.v1.CreatePatientRequest\x1a\x15.orthoplan.v1.Patient\x12\x44\n\nGetPatient\x12\x1f.orthoplan.v1.GetPatientRequest\x1a\x15.orthoplan.v1.Patient\x12U\n\x0cListPatients\x12!.orthoplan.v1.ListPatientsRequest\x1a\".orthoplan.v1.ListPatientsResponse\x12J\n\rUpdatePatient\x12\".orthoplan.v1.UpdatePatientRequest\x1a\x15.orthoplan.v1.Patient2\x8f\x07\n\x0b\x43\x61seService\x12\x41\n\nCreateCase\x12\x1f.orthoplan.v1.CreateCaseRequest\x1a\x12.orthoplan.v1.Case\x12;\n\x07GetCase\x12\x1c.orthoplan.v1.GetCaseRequest\x1a\x12.orthoplan.v1.Case\x12L\n\tListCases\x12\x1e.orthoplan.v1.ListCasesRequest\x1a\x1f.orthoplan.v1.ListCasesResponse\x12Q\n\x12UpdatePrescription\x12\'.orthoplan.v1.UpdatePrescriptionRequest\x1a\x12.orthoplan.v1.Case\x12\x45\n\nSubmitCase\x12#.orthoplan.v1.TransitionCaseRequest\x1a\x12.orthoplan.v1.Case\x12\x45\n\nAcceptCase\x12#.orthoplan.v1.TransitionCaseRequest\x1a\x12.orthoplan.v1.Case\x12\x45\n\nCancelCase\x12#.orthoplan.v1.TransitionCaseRequest\x1a\x12.orthoplan.v1.Case\x12\x44\n\tCloseCase\x12#.orthoplan.v1.TransitionCaseRequest\x1a\x12.orthoplan.v1.Case\x12O\n\x14MarkReadyForApproval\x12#.orthoplan.v1.TransitionCaseRequest\x1a\x12.orthoplan.v1.Case\x12M\n\x12ReturnToEvaluation\x12#.orthoplan.v1.TransitionCaseRequest\x1a\x12.orthoplan.v1.Case\x12Q\n\rGetCaseStatus\x12\".orthoplan.v1.GetCaseStatusRequest\x1a\x1c.orthoplan.v1.CaseStatusView\x12Q\n\x11RequestRefinement\x12&.orthoplan.v1.RequestRefinementRequest\x1a\x12.orthoplan.v1.Case(\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'orthoplan.v1.cases_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CASEKIND']._serialized_start=1915
-  _globals['_CASEKIND']._serialized_end=1995
-  _globals['_CASESTATE']._serialized_start=1998
-  _globals['_CASESTATE']._serialized_end=2227
-  _globals['_CASESTATUS']._serialized_start=2230
-  _globals['_CASESTATUS']._serialized_end=2427
-  _globals['_PATIENT']._serialized_start=76
-  _globals['_PATIENT']._serialized_end=314
-  _globals['_PRESCRIPTION']._serialized_start=316
-  _globals['_PRESCRIPTION']._serialized_end=438
-  _globals['_CASE']._serialized_start=441
-  _globals['_CASE']._serialized_end=866
-  _globals['_GETCASESTATUSREQUEST']._serialized_start=868
-  _globals['_GETCASESTATUSREQUEST']._serialized_end=902
-  _globals['_CASESTATUSVIEW']._serialized_start=905
-  _globals['_CASESTATUSVIEW']._serialized_end=1045
-  _globals['_CREATEPATIENTREQUEST']._serialized_start=1047
-  _globals['_CREATEPATIENTREQUEST']._serialized_end=1129
-  _globals['_GETPATIENTREQUEST']._serialized_start=1131
-  _globals['_GETPATIENTREQUEST']._serialized_end=1162
-  _globals['_LISTPATIENTSREQUEST']._serialized_start=1164
-  _globals['_LISTPATIENTSREQUEST']._serialized_end=1273
-  _globals['_LISTPATIENTSRESPONSE']._serialized_start=1275
-  _globals['_LISTPATIENTSRESPONSE']._serialized_end=1363
-  _globals['_UPDATEPATIENTREQUEST']._serialized_start=1365
-  _globals['_UPDATEPATIENTREQUEST']._serialized_end=1427
-  _globals['_CREATECASEREQUEST']._serialized_start=1429
-  _globals['_CREATECASEREQUEST']._serialized_end=1502
-  _globals['_GETCASEREQUEST']._serialized_start=1504
-  _globals['_GETCASEREQUEST']._serialized_end=1532
-  _globals['_LISTCASESREQUEST']._serialized_start=1534
-  _globals['_LISTCASESREQUEST']._serialized_end=1640
-  _globals['_LISTCASESRESPONSE']._serialized_start=1642
-  _globals['_LISTCASESRESPONSE']._serialized_end=1721
-  _globals['_UPDATEPRESCRIPTIONREQUEST']._serialized_start=1723
-  _globals['_UPDATEPRESCRIPTIONREQUEST']._serialized_end=1826
-  _globals['_TRANSITIONCASEREQUEST']._serialized_start=1828
-  _globals['_TRANSITIONCASEREQUEST']._serialized_end=1913
-  _globals['_PATIENTSERVICE']._serialized_start=2430
-  _globals['_PATIENTSERVICE']._serialized_end=2755
-  _globals['_CASESERVICE']._serialized_start=2758
-  _globals['_CASESERVICE']._serialized_end=3586
+  _globals['_CASEKIND']._serialized_start=2556
+  _globals['_CASEKIND']._serialized_end=2636
+  _globals['_CASESTATE']._serialized_start=2639
+  _globals['_CASESTATE']._serialized_end=2868
+  _globals['_CASESTATUS']._serialized_start=2871
+  _globals['_CASESTATUS']._serialized_end=3068
+  _globals['_PATIENT']._serialized_start=104
+  _globals['_PATIENT']._serialized_end=342
+  _globals['_PRESCRIPTION']._serialized_start=344
+  _globals['_PRESCRIPTION']._serialized_end=466
+  _globals['_CASE']._serialized_start=469
+  _globals['_CASE']._serialized_end=918
+  _globals['_REFINEMENTFILE']._serialized_start=921
+  _globals['_REFINEMENTFILE']._serialized_end=1090
+  _globals['_REFINEMENTHEADER']._serialized_start=1093
+  _globals['_REFINEMENTHEADER']._serialized_end=1325
+  _globals['_REFINEMENTCHUNK']._serialized_start=1327
+  _globals['_REFINEMENTCHUNK']._serialized_end=1372
+  _globals['_REQUESTREFINEMENTREQUEST']._serialized_start=1375
+  _globals['_REQUESTREFINEMENTREQUEST']._serialized_end=1507
+  _globals['_GETCASESTATUSREQUEST']._serialized_start=1509
+  _globals['_GETCASESTATUSREQUEST']._serialized_end=1543
+  _globals['_CASESTATUSVIEW']._serialized_start=1546
+  _globals['_CASESTATUSVIEW']._serialized_end=1686
+  _globals['_CREATEPATIENTREQUEST']._serialized_start=1688
+  _globals['_CREATEPATIENTREQUEST']._serialized_end=1770
+  _globals['_GETPATIENTREQUEST']._serialized_start=1772
+  _globals['_GETPATIENTREQUEST']._serialized_end=1803
+  _globals['_LISTPATIENTSREQUEST']._serialized_start=1805
+  _globals['_LISTPATIENTSREQUEST']._serialized_end=1914
+  _globals['_LISTPATIENTSRESPONSE']._serialized_start=1916
+  _globals['_LISTPATIENTSRESPONSE']._serialized_end=2004
+  _globals['_UPDATEPATIENTREQUEST']._serialized_start=2006
+  _globals['_UPDATEPATIENTREQUEST']._serialized_end=2068
+  _globals['_CREATECASEREQUEST']._serialized_start=2070
+  _globals['_CREATECASEREQUEST']._serialized_end=2143
+  _globals['_GETCASEREQUEST']._serialized_start=2145
+  _globals['_GETCASEREQUEST']._serialized_end=2173
+  _globals['_LISTCASESREQUEST']._serialized_start=2175
+  _globals['_LISTCASESREQUEST']._serialized_end=2281
+  _globals['_LISTCASESRESPONSE']._serialized_start=2283
+  _globals['_LISTCASESRESPONSE']._serialized_end=2362
+  _globals['_UPDATEPRESCRIPTIONREQUEST']._serialized_start=2364
+  _globals['_UPDATEPRESCRIPTIONREQUEST']._serialized_end=2467
+  _globals['_TRANSITIONCASEREQUEST']._serialized_start=2469
+  _globals['_TRANSITIONCASEREQUEST']._serialized_end=2554
+  _globals['_PATIENTSERVICE']._serialized_start=3071
+  _globals['_PATIENTSERVICE']._serialized_end=3396
+  _globals['_CASESERVICE']._serialized_start=3399
+  _globals['_CASESERVICE']._serialized_end=4310
 # @@protoc_insertion_point(module_scope)

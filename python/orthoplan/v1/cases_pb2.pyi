@@ -1,6 +1,7 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from orthoplan.v1 import records_pb2 as _records_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -106,7 +107,7 @@ class Prescription(_message.Message):
     def __init__(self, goals: _Optional[str] = ..., arches: _Optional[_Iterable[str]] = ..., teeth_not_to_move: _Optional[_Iterable[int]] = ..., ipr_allowed: _Optional[bool] = ..., attachments_allowed: _Optional[bool] = ...) -> None: ...
 
 class Case(_message.Message):
-    __slots__ = ("id", "number", "kind", "state", "patient_id", "provider_id", "location_id", "prescription", "etag", "create_time", "update_time", "patient_name", "status", "unread_messages")
+    __slots__ = ("id", "number", "kind", "state", "patient_id", "provider_id", "location_id", "prescription", "etag", "create_time", "update_time", "patient_name", "status", "unread_messages", "parent_case_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     NUMBER_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -121,6 +122,7 @@ class Case(_message.Message):
     PATIENT_NAME_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     UNREAD_MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    PARENT_CASE_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     number: str
     kind: CaseKind
@@ -135,7 +137,60 @@ class Case(_message.Message):
     patient_name: str
     status: CaseStatus
     unread_messages: int
-    def __init__(self, id: _Optional[str] = ..., number: _Optional[str] = ..., kind: _Optional[_Union[CaseKind, str]] = ..., state: _Optional[_Union[CaseState, str]] = ..., patient_id: _Optional[str] = ..., provider_id: _Optional[str] = ..., location_id: _Optional[str] = ..., prescription: _Optional[_Union[Prescription, _Mapping]] = ..., etag: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., patient_name: _Optional[str] = ..., status: _Optional[_Union[CaseStatus, str]] = ..., unread_messages: _Optional[int] = ...) -> None: ...
+    parent_case_id: str
+    def __init__(self, id: _Optional[str] = ..., number: _Optional[str] = ..., kind: _Optional[_Union[CaseKind, str]] = ..., state: _Optional[_Union[CaseState, str]] = ..., patient_id: _Optional[str] = ..., provider_id: _Optional[str] = ..., location_id: _Optional[str] = ..., prescription: _Optional[_Union[Prescription, _Mapping]] = ..., etag: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., patient_name: _Optional[str] = ..., status: _Optional[_Union[CaseStatus, str]] = ..., unread_messages: _Optional[int] = ..., parent_case_id: _Optional[str] = ...) -> None: ...
+
+class RefinementFile(_message.Message):
+    __slots__ = ("kind", "view", "filename", "taken_date", "size_bytes", "sha256")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    TAKEN_DATE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    kind: _records_pb2.RecordKind
+    view: _records_pb2.PhotoView
+    filename: str
+    taken_date: str
+    size_bytes: int
+    sha256: str
+    def __init__(self, kind: _Optional[_Union[_records_pb2.RecordKind, str]] = ..., view: _Optional[_Union[_records_pb2.PhotoView, str]] = ..., filename: _Optional[str] = ..., taken_date: _Optional[str] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ...) -> None: ...
+
+class RefinementHeader(_message.Message):
+    __slots__ = ("patient_id", "goals", "arches", "files", "reuse_xray_record_id", "no_dental_work_since_xray", "photos_without_aligners", "request_id")
+    PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    GOALS_FIELD_NUMBER: _ClassVar[int]
+    ARCHES_FIELD_NUMBER: _ClassVar[int]
+    FILES_FIELD_NUMBER: _ClassVar[int]
+    REUSE_XRAY_RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    NO_DENTAL_WORK_SINCE_XRAY_FIELD_NUMBER: _ClassVar[int]
+    PHOTOS_WITHOUT_ALIGNERS_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    patient_id: str
+    goals: str
+    arches: _containers.RepeatedScalarFieldContainer[str]
+    files: _containers.RepeatedCompositeFieldContainer[RefinementFile]
+    reuse_xray_record_id: str
+    no_dental_work_since_xray: bool
+    photos_without_aligners: bool
+    request_id: str
+    def __init__(self, patient_id: _Optional[str] = ..., goals: _Optional[str] = ..., arches: _Optional[_Iterable[str]] = ..., files: _Optional[_Iterable[_Union[RefinementFile, _Mapping]]] = ..., reuse_xray_record_id: _Optional[str] = ..., no_dental_work_since_xray: _Optional[bool] = ..., photos_without_aligners: _Optional[bool] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class RefinementChunk(_message.Message):
+    __slots__ = ("file", "data")
+    FILE_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    file: int
+    data: bytes
+    def __init__(self, file: _Optional[int] = ..., data: _Optional[bytes] = ...) -> None: ...
+
+class RequestRefinementRequest(_message.Message):
+    __slots__ = ("header", "chunk")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    header: RefinementHeader
+    chunk: RefinementChunk
+    def __init__(self, header: _Optional[_Union[RefinementHeader, _Mapping]] = ..., chunk: _Optional[_Union[RefinementChunk, _Mapping]] = ...) -> None: ...
 
 class GetCaseStatusRequest(_message.Message):
     __slots__ = ("id",)

@@ -298,6 +298,11 @@ class CaseServiceStub:
                 request_serializer=orthoplan_dot_v1_dot_cases__pb2.GetCaseStatusRequest.SerializeToString,
                 response_deserializer=orthoplan_dot_v1_dot_cases__pb2.CaseStatusView.FromString,
                 _registered_method=True)
+        self.RequestRefinement = channel.stream_unary(
+                '/orthoplan.v1.CaseService/RequestRefinement',
+                request_serializer=orthoplan_dot_v1_dot_cases__pb2.RequestRefinementRequest.SerializeToString,
+                response_deserializer=orthoplan_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
 
 
 class CaseServiceServicer:
@@ -382,6 +387,16 @@ class CaseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RequestRefinement(self, request_iterator, context):
+        """Additional aligners: a client stream (header, then the files). Creates a SUBMITTED REFINEMENT
+        case, child of the patient's latest aligner case, with the files as its records. Refused with
+        FAILED_PRECONDITION when that case is not open, and otherwise with INVALID_ARGUMENT listing
+        every missing or invalid item at once; a refused request stores nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CaseServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -439,6 +454,11 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.GetCaseStatus,
                     request_deserializer=orthoplan_dot_v1_dot_cases__pb2.GetCaseStatusRequest.FromString,
                     response_serializer=orthoplan_dot_v1_dot_cases__pb2.CaseStatusView.SerializeToString,
+            ),
+            'RequestRefinement': grpc.stream_unary_rpc_method_handler(
+                    servicer.RequestRefinement,
+                    request_deserializer=orthoplan_dot_v1_dot_cases__pb2.RequestRefinementRequest.FromString,
+                    response_serializer=orthoplan_dot_v1_dot_cases__pb2.Case.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -739,6 +759,33 @@ class CaseService:
             '/orthoplan.v1.CaseService/GetCaseStatus',
             orthoplan_dot_v1_dot_cases__pb2.GetCaseStatusRequest.SerializeToString,
             orthoplan_dot_v1_dot_cases__pb2.CaseStatusView.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestRefinement(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/orthoplan.v1.CaseService/RequestRefinement',
+            orthoplan_dot_v1_dot_cases__pb2.RequestRefinementRequest.SerializeToString,
+            orthoplan_dot_v1_dot_cases__pb2.Case.FromString,
             options,
             channel_credentials,
             insecure,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from ...domain.cases import CaseState
+from ...domain.errors import Collector, InvalidArgument, Violation
 from ...domain.status import icon
-from ...services import cases, messages, patients
+from ...services import cases, messages, patients, records, refinements
 from ...services.cases import TransitionArgs
 from ...v1 import cases_pb2 as cpb
 from ...v1 import cases_pb2_grpc as cpb_grpc
 from .. import convert
 from ..context import Runtime, mutate, read
+from ..streams import FileChunks
 
 
 def _fields(pt: cpb.Patient) -> patients.PatientFields:
@@ -102,6 +104,41 @@ class CaseServicer(cpb_grpc.CaseServiceServicer):
 
     def ReturnToEvaluation(self, request, context):
         return self._transition("back_to_evaluating", request)
+
+    def RequestRefinement(self, request_iterator, context):
+        deps = self.rt.deps
+        first = next(request_iterator, None)
+        if first is None or first.WhichOneof("part") != "header":
+            raise InvalidArgument("the request starts with its header", [Violation(
+                "header", "the first message of the stream must carry the header")])
+        h = first.header
+        req = refinements.RefinementRequest(
+            h.patient_id, h.goals, tuple(h.arches),
+            tuple(records.Upload("", f.kind, f.view, f.filename, f.taken_date, f.sha256, f.size_bytes)
+                  for f in h.files),
+            h.reuse_xray_record_id, h.no_dental_work_since_xray, h.photos_without_aligners)
+        read(self.rt, lambda uow, p: refinements.check_request(uow, deps, p, req))
+        staged, problems = [], Collector()
+        try:
+            files = FileChunks(request_iterator)
+            for i, f in enumerate(req.files):
+                staged.append(deps.artifacts.receive(records.limited(files.file(i), records.limit_for(deps, f.kind))))
+                refinements.check_file(problems, i, f, staged[-1].info)
+            files.finish(len(req.files))
+            problems.raise_if_any("the refinement's files are not acceptable")
+            key = cpb.RefinementHeader()  # the idempotency digest covers the content actually received
+            key.CopyFrom(h)
+            for f, blob in zip(key.files, staged, strict=True):
+                f.sha256, f.size_bytes = blob.info.sha256, blob.info.size
+
+            def body(uow, p):
+                for blob in staged:
+                    blob.commit()  # in place before the rows that refer to them can commit
+                return convert.case(refinements.create_refinement(uow, deps, p, req, [b.info for b in staged]))
+            return mutate(self.rt, "RequestRefinement", key, h.request_id, body, cpb.Case)
+        finally:
+            for blob in staged:
+                blob.discard()
 
     def GetCaseStatus(self, request, context):
         def body(uow, p):
