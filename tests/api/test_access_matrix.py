@@ -17,6 +17,8 @@ import pytest
 from orthoplan.v1 import cases_pb2 as cpb
 from orthoplan.v1 import collaborators_pb2 as kpb
 from orthoplan.v1 import identity_pb2 as ipb
+from orthoplan.v1 import messages_pb2 as mpb
+from orthoplan.v1 import orders_pb2 as opb
 from orthoplan.v1 import records_pb2 as rpb
 from orthoplan.v1 import setups_pb2 as spb
 
@@ -43,6 +45,10 @@ decline_setup       PD    PD       PD         NF       PD    NF   NF         PD 
 add_record          PD    PD       ok         NF       ok    NF   NF         ok   NF        PD     PD     PD        PD       PD        NF         NF
 list_records        ok    ok       ok         NF       ok    NF   NF         ok   NF        PD     ok     PD        PD       PD        NF         NF
 download_record     ok    ok       ok         NF       ok    NF   NF         ok   NF        PD     ok     PD        PD       PD        NF         NF
+list_messages       ok    ok       ok         NF       ok    NF   NF         ok   NF        ok     ok     ok        ok       ok        NF         NF
+post_message        PD    PD       ok         NF       ok    NF   NF         ok   NF        ok     ok     ok        ok       ok        NF         NF
+mark_ready          PD    PD       PD         NF       ok    NF   NF         ok   NF        PD     PD     ok        ok       ok        NF         NF
+order_aligners      PD    PD       PD         NF       ok    NF   NF         ok   NF        PD     PD     PD        PD       PD        NF         NF
 """
 
 
@@ -58,7 +64,8 @@ XRAY = png(3, 2)
 ACTIONS = sorted({a for a, _ in EXPECTED})
 # the state each action is tried in (one that allows it, so only access decides)
 NEEDS = {"accept": "submitted", "create_setup": "awaiting", "approve_setup": "ready", "request_revision": "ready",
-         "decline_setup": "ready"}
+         "decline_setup": "ready", "list_messages": "ready", "post_message": "ready", "mark_ready": "ready",
+         "order_aligners": "approved"}
 SHARED_WITH = {"c_none": [], "c_view": [kpb.VIEW_CASE_DETAILS], "c_approve": [kpb.APPROVE],
                "c_revise": [kpb.REQUEST_REVISIONS], "c_decline": [kpb.DECLINE_SETUPS]}
 
@@ -93,6 +100,8 @@ def world(request, tmp_path_factory):
         _, as_["c_unshared"] = invite_and_register(api, owner, "c_unshared@lab.test", *every)
         removed, as_["c_removed"] = invite_and_register(api, owner, "c_removed@lab.test", *every)
         owner.collab.RemoveCollaborator(kpb.CollaboratorActionRequest(id=removed.id))
+        admin.orders.UpdateFeeSchedule(opb.UpdateFeeScheduleRequest(schedule=opb.FeeSchedule(fees=[
+            opb.Fee(kind=opb.ALIGNERS, price=opb.Money(amount_minor=100000, currency="EUR"))])))
         yield World(api, org, as_, collabs)
 
 
@@ -105,13 +114,16 @@ def _case_in(w: World, state: str, n: int):
     rec = owner.records.UploadRecord(iter([
         rpb.UploadRecordRequest(header=rpb.UploadRecordHeader(case_id=case.id, kind=rpb.XRAY)),
         rpb.UploadRecordRequest(chunk=XRAY)]))
-    if state in ("submitted", "awaiting", "ready"):
+    if state in ("submitted", "awaiting", "ready", "approved"):
         case = owner.cases.SubmitCase(cpb.TransitionCaseRequest(id=case.id))
-    if state in ("awaiting", "ready"):
+    if state in ("awaiting", "ready", "approved"):
         case = w.as_["super"].cases.AcceptCase(cpb.TransitionCaseRequest(id=case.id))
     setup = None
-    if state == "ready":
+    if state in ("ready", "approved"):
         setup = w.as_["super"].setups.CreateSetup(spb.CreateSetupRequest(case_id=case.id, plan=plan()))
+    if state == "approved":
+        owner.setups.ApproveSetup(spb.ApproveSetupRequest(case_id=case.id, version=setup.version,
+                                                          content_sha256=setup.content_sha256))
     return p, case, rec, setup
 
 
@@ -139,6 +151,10 @@ def _act(action: str, s: Stubs, p, case, rec, setup) -> str:
             rpb.UploadRecordRequest(chunk=png(7, 7))])),
         "list_records": lambda: s.records.ListRecords(rpb.ListRecordsRequest(case_id=case.id)),
         "download_record": lambda: list(s.records.DownloadRecord(rpb.DownloadRecordRequest(id=rec.id))),
+        "list_messages": lambda: s.messages.ListMessages(mpb.ListMessagesRequest(case_id=case.id)),
+        "post_message": lambda: s.messages.PostMessage(mpb.PostMessageRequest(case_id=case.id, text="hello")),
+        "mark_ready": lambda: s.cases.MarkReadyForApproval(cpb.TransitionCaseRequest(id=case.id)),
+        "order_aligners": lambda: s.orders.PlaceOrder(opb.PlaceOrderRequest(case_id=case.id, kind=opb.ALIGNERS)),
     }
     if action == "get_case":
         got = s.cases.GetCase(cpb.GetCaseRequest(id=case.id))
