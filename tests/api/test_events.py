@@ -237,3 +237,44 @@ def test_two_server_processes_share_live_events_on_postgresql(tmp_path):
             if other.poll() is None:
                 other.kill()
             other.communicate(timeout=30)
+
+
+def test_the_sdk_resumes_by_itself_across_a_restart(api):
+    from orthoplan.client.sdk import Client
+
+    org, prov, tps, case = evaluating(api)
+    port = free_port()
+    first = ApiServer(api.runtime, f"127.0.0.1:{port}", workers=2).start()
+    got, posted = [], []
+    client = Client(f"127.0.0.1:{port}", tps.token)
+    stream = client.events(case.id)
+
+    def read():
+        for ev in stream:
+            if ev.WhichOneof("kind") == "message_posted":
+                got.append(ev)
+                if len(got) == 6:
+                    return
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        posted += [client.post_message(case.id, f"one {i}") for i in range(3)]
+        end = time.monotonic() + 10
+        while len(got) < 3:
+            assert time.monotonic() < end
+            time.sleep(0.01)
+        first.stop(grace=0.5)
+        posted += [post(prov, case.id, f"while down {i}") for i in range(2)]
+        second = ApiServer(api.runtime, f"127.0.0.1:{port}", workers=2).start()
+        try:
+            posted.append(client.post_message(case.id, "back"))
+            reader.join(timeout=20)
+            assert not reader.is_alive()
+        finally:
+            second.stop(grace=0.5)
+    finally:
+        client.close()
+    assert [e.message_posted.id for e in got] == [m.id for m in posted]
+    assert [e.seq for e in got] == sorted({e.seq for e in got})
+    assert [m.text for m in Client(api.server.target, tps.token).iter_messages(case.id, order_by="create_time")] == [
+        m.text for m in posted]

@@ -21,9 +21,10 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 
 from ..v1 import cases_pb2 as cpb
-from ..v1 import cases_pb2_grpc, collaborators_pb2_grpc, identity_pb2_grpc, records_pb2_grpc
+from ..v1 import cases_pb2_grpc, collaborators_pb2_grpc, identity_pb2_grpc, messages_pb2_grpc, records_pb2_grpc
 from ..v1 import collaborators_pb2 as kpb
 from ..v1 import identity_pb2 as ipb
+from ..v1 import messages_pb2 as mpb
 from ..v1 import records_pb2 as rpb
 
 DEFAULT_TARGET = "127.0.0.1:50051"
@@ -91,6 +92,8 @@ class Client:
         self._cases = cases_pb2_grpc.CaseServiceStub(self._channel)
         self._collab = collaborators_pb2_grpc.CollaboratorServiceStub(self._channel)
         self._records = records_pb2_grpc.RecordServiceStub(self._channel)
+        self._messages = messages_pb2_grpc.MessageServiceStub(self._channel)
+        self._events = messages_pb2_grpc.EventServiceStub(self._channel)
 
     def close(self) -> None:
         self._channel.close()
@@ -306,6 +309,52 @@ class Client:
             if part is not None:
                 part.unlink(missing_ok=True)
             raise ApiError.from_rpc(e) from None
+
+
+    # -- messages and live events ----------------------------------------------------------------
+    def post_message(self, case_id: str, text: str, *, language: str = "",
+                     request_id: str | None = None) -> mpb.Message:
+        return self._call(self._messages.PostMessage, mpb.PostMessageRequest(
+            case_id=case_id, text=text, language=language, request_id=self._rid(request_id)))
+
+    def iter_messages(self, case_id: str, *, filter: str = "", order_by: str = "",
+                      page_size: int = 100) -> Iterator[mpb.Message]:
+        return self._paged(self._messages.ListMessages, lambda t: mpb.ListMessagesRequest(
+            case_id=case_id, page_size=page_size, page_token=t, filter=filter, order_by=order_by), "messages")
+
+    def mark_read(self, case_id: str, up_to_id: int = 0) -> mpb.MarkMessagesReadResponse:
+        return self._call(self._messages.MarkMessagesRead, mpb.MarkMessagesReadRequest(case_id=case_id,
+                                                                                         up_to_id=up_to_id))
+
+    def events(self, case_id: str = "", *, after_seq: int = 0, from_now: bool = False,
+               heartbeats: bool = False, max_backoff_s: float = 10.0) -> Iterator[mpb.Event]:
+        """A case's events (or, without `case_id`, the caller's own), for ever. When the stream
+        drops (a restart, a move to another server, the network) it resubscribes after the last
+        event it yielded, so every event comes exactly once and in order. Errors other than
+        UNAVAILABLE end it with ApiError. Close it with `.close()` on the generator."""
+        md = [("authorization", f"Bearer {self.token}")] if self.token else []
+        last, backoff = after_seq, 0.1
+        while True:
+            call = self._events.Subscribe(mpb.SubscribeRequest(case_id=case_id, after_seq=last, from_now=from_now),
+                                          metadata=md)
+            try:
+                for ev in call:
+                    backoff = 0.1
+                    if ev.WhichOneof("kind") == "heartbeat":
+                        if from_now:  # the position to resume from, should the stream drop
+                            last, from_now = ev.seq, False
+                        if heartbeats:
+                            yield ev
+                        continue
+                    last, from_now = ev.seq, False
+                    yield ev
+            except grpc.RpcError as e:
+                if e.code() not in _RETRYABLE:
+                    raise ApiError.from_rpc(e) from None
+            finally:
+                call.cancel()
+            time.sleep(backoff)
+            backoff = min(max_backoff_s, backoff * 2)
 
 
 def _enum(enum, arg: str, value: str | int) -> int:
