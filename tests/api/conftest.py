@@ -25,6 +25,7 @@ from orthoplan.v1 import (
     identity_pb2_grpc,
     messages_pb2_grpc,
     notifications_pb2_grpc,
+    opportunities_pb2_grpc,
     orders_pb2_grpc,
     records_pb2_grpc,
     setups_pb2_grpc,
@@ -88,6 +89,8 @@ class Stubs:
         self.events = _WithMetadata(messages_pb2_grpc.EventServiceStub(channel), md)
         self.notifications = _WithMetadata(notifications_pb2_grpc.NotificationServiceStub(channel), md)
         self.orders = _WithMetadata(orders_pb2_grpc.OrderServiceStub(channel), md)
+        self.practice = _WithMetadata(opportunities_pb2_grpc.PracticeServiceStub(channel), md)
+        self.opportunities = _WithMetadata(opportunities_pb2_grpc.OpportunityServiceStub(channel), md)
 
 
 class _WithMetadata:

@@ -18,6 +18,7 @@ from ..v1 import cases_pb2 as cpb
 from ..v1 import collaborators_pb2 as kpb
 from ..v1 import identity_pb2 as ipb
 from ..v1 import messages_pb2 as mpb
+from ..v1 import opportunities_pb2 as qpb
 from ..v1 import orders_pb2 as opb
 from ..v1 import records_pb2 as rpb
 from ..v1 import setups_pb2 as spb
@@ -120,6 +121,8 @@ def event(row) -> mpb.Event:
                                                   state=d["state"]))
     elif row.kind == "messages_read":
         out.messages_read.CopyFrom(mpb.MessagesRead(case_id=d["case_id"], last_read_id=d["last_read_id"]))
+    elif row.kind == "needs_action":
+        out.needs_action.CopyFrom(mpb.NeedsAction(count=d["count"]))
     return out
 
 
@@ -131,3 +134,35 @@ def order(row: m.Order) -> opb.Order:
                      optimization_number=d.get("optimization_number", 0),
                      price=opb.Money(amount_minor=row.amount_minor, currency=row.currency), billed_to=row.billed_to,
                      placed_by=row.placed_by, create_time=ts(row.created))
+
+
+def course(row: m.CourseOfTreatment) -> qpb.CourseOfTreatment:
+    return qpb.CourseOfTreatment(
+        id=row.id, patient_id=row.patient_id, provider_id=row.provider_id, location_id=row.location_id,
+        number=row.number, payor=row.payor, opened_date=row.opened.isoformat(), active=row.active,
+        value=opb.Money(amount_minor=row.value_minor, currency=row.currency), uda_value=row.uda_hundredths / 100,
+        etag=etag_of(row), update_time=ts(row.updated))
+
+
+def appointment(row: m.Appointment) -> qpb.Appointment:
+    return qpb.Appointment(id=row.id, patient_id=row.patient_id, start_time=ts(row.start), status=row.status,
+                           type=row.kind, course_id=row.course_id or "", location_id=row.location_id)
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isalpha()).upper()[:4]
+
+
+def opportunity(row) -> qpb.Opportunity:
+    """A row of services.opportunities.base_query."""
+    c, r = row[0], row._mapping
+    out = qpb.Opportunity(
+        course_id=c.id, course_number=c.number, patient_id=c.patient_id,
+        patient_name=f"{r['first_name']} {r['last_name']}", patient_email=r["email"] or "",
+        patient_mobile=r["mobile"] or "", provider_id=c.provider_id, provider_initials=_initials(r["provider_name"]),
+        payor=c.payor, last_updated=ts(r["last_updated"]), status=r["status"], assignee_id=r["assignee_id"] or "",
+        assignee_name=r["assignee_name"] or "", value=opb.Money(amount_minor=c.value_minor, currency=c.currency),
+        uda_value=c.uda_hundredths / 100, opened_date=c.opened.isoformat())
+    if r["snoozed_until"] is not None:
+        out.snoozed_until.CopyFrom(ts(r["snoozed_until"]))
+    return out

@@ -21,6 +21,8 @@ from ..v1 import (
     messages_pb2_grpc,
     notifications_pb2,
     notifications_pb2_grpc,
+    opportunities_pb2,
+    opportunities_pb2_grpc,
     orders_pb2,
     orders_pb2_grpc,
     records_pb2,
@@ -35,12 +37,13 @@ from .servicers.collaborators import CollaboratorServicer
 from .servicers.identity import AuthServicer, OrganizationServicer
 from .servicers.messages import EventServicer, MessageServicer
 from .servicers.notifications import NotificationServicer
+from .servicers.opportunities import OpportunityServicer, PracticeServicer
 from .servicers.orders import OrderServicer
 from .servicers.records import RecordServicer
 from .servicers.setups import SetupServicer
 
 SERVICES = [d.full_name for f in (identity_pb2, cases_pb2, collaborators_pb2, setups_pb2, records_pb2, messages_pb2,
-                                                  notifications_pb2, orders_pb2)
+                                                  notifications_pb2, orders_pb2, opportunities_pb2)
             for d in f.DESCRIPTOR.services_by_name.values()]
 
 
@@ -78,6 +81,8 @@ class ApiServer:
         messages_pb2_grpc.add_MessageServiceServicer_to_server(MessageServicer(rt), self.server)
         notifications_pb2_grpc.add_NotificationServiceServicer_to_server(NotificationServicer(rt), self.server)
         orders_pb2_grpc.add_OrderServiceServicer_to_server(OrderServicer(rt), self.server)
+        opportunities_pb2_grpc.add_PracticeServiceServicer_to_server(PracticeServicer(rt), self.server)
+        opportunities_pb2_grpc.add_OpportunityServiceServicer_to_server(OpportunityServicer(rt), self.server)
         messages_pb2_grpc.add_EventServiceServicer_to_server(
             EventServicer(rt, self.hub, max_streams=max_streams, heartbeat_s=heartbeat_s), self.server)
         self.health = health.HealthServicer()

@@ -92,6 +92,15 @@ def case_condition(p: Principal) -> ColumnElement[bool]:
     return own_case_condition(p) | shared_case_condition(p)
 
 
+def practice_condition(p: Principal, organization_col, location_col) -> ColumnElement[bool]:
+    """Practice-management rows (courses, appointments, opportunities): the organization's, at the
+    locations the principal works at (admins: their whole scope)."""
+    org = organization_col == p.organization_id
+    if p.role in (Role.PROVIDER, Role.RECEPTION):
+        return org & location_col.in_(sorted(p.location_ids))
+    return org & location_condition(p, location_col)
+
+
 def patient_condition(p: Principal) -> ColumnElement[bool]:
     org = m.Patient.organization_id == p.organization_id
     if p.role == Role.PROVIDER:

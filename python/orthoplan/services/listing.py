@@ -101,8 +101,8 @@ def _load(column: Any, value: Any) -> Any:
 
 def page(s: Session, q: Any, columns: tuple[Any, ...], desc: bool, size: int, token: str,
          fingerprint: str) -> tuple[list, str]:
-    """One keyset page of `q` (whose first selected entity carries the sort columns) and the token
-    for the next, empty on the last page."""
+    """One keyset page of `q` and the token for the next, empty on the last page. The sort columns
+    are selected columns or labels of `q`, or attributes of its first selected entity."""
     key = pagination.decode(token, fingerprint)
     if key is not None:
         try:
@@ -116,9 +116,18 @@ def page(s: Session, q: Any, columns: tuple[Any, ...], desc: bool, size: int, to
     rows = s.execute(q.limit(size + 1)).all()
     nxt = ""
     if len(rows) > size:
-        last = rows[size - 1][0]
-        nxt = pagination.encode([_dump(getattr(last, col.key)) for col in columns], fingerprint)
+        last = rows[size - 1]
+        nxt = pagination.encode([_dump(_key(last, col)) for col in columns], fingerprint)
     return rows[:size], nxt
+
+
+def _key(row: Any, col: Any) -> Any:
+    """A sort key's value in a result row: a selected column or label, else the first entity's
+    attribute."""
+    try:
+        return row._mapping[col]
+    except KeyError:
+        return getattr(row[0], col.key)
 
 
 @dataclass(frozen=True)

@@ -128,12 +128,18 @@ class MessagesRead(_message.Message):
     last_read_id: int
     def __init__(self, case_id: _Optional[str] = ..., last_read_id: _Optional[int] = ...) -> None: ...
 
+class NeedsAction(_message.Message):
+    __slots__ = ("count",)
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    count: int
+    def __init__(self, count: _Optional[int] = ...) -> None: ...
+
 class Heartbeat(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("topic", "seq", "time", "heartbeat", "message_posted", "case_changed", "messages_read")
+    __slots__ = ("topic", "seq", "time", "heartbeat", "message_posted", "case_changed", "messages_read", "needs_action")
     TOPIC_FIELD_NUMBER: _ClassVar[int]
     SEQ_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
@@ -141,6 +147,7 @@ class Event(_message.Message):
     MESSAGE_POSTED_FIELD_NUMBER: _ClassVar[int]
     CASE_CHANGED_FIELD_NUMBER: _ClassVar[int]
     MESSAGES_READ_FIELD_NUMBER: _ClassVar[int]
+    NEEDS_ACTION_FIELD_NUMBER: _ClassVar[int]
     topic: str
     seq: int
     time: _timestamp_pb2.Timestamp
@@ -148,4 +155,5 @@ class Event(_message.Message):
     message_posted: Message
     case_changed: CaseChanged
     messages_read: MessagesRead
-    def __init__(self, topic: _Optional[str] = ..., seq: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., message_posted: _Optional[_Union[Message, _Mapping]] = ..., case_changed: _Optional[_Union[CaseChanged, _Mapping]] = ..., messages_read: _Optional[_Union[MessagesRead, _Mapping]] = ...) -> None: ...
+    needs_action: NeedsAction
+    def __init__(self, topic: _Optional[str] = ..., seq: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., message_posted: _Optional[_Union[Message, _Mapping]] = ..., case_changed: _Optional[_Union[CaseChanged, _Mapping]] = ..., messages_read: _Optional[_Union[MessagesRead, _Mapping]] = ..., needs_action: _Optional[_Union[NeedsAction, _Mapping]] = ...) -> None: ...
