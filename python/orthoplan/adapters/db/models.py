@@ -377,7 +377,8 @@ class CourseOfTreatment(Base):
     __tablename__ = "courses"
     __table_args__ = (UniqueConstraint("organization_id", "number"),
                       Index("ix_courses_recall", "organization_id", "active", "opened"),
-                      Index("ix_courses_org_updated", "organization_id", "updated", "id"))
+                      Index("ix_courses_org_updated", "organization_id", "updated", "id"),
+                      Index("ix_courses_org_value", "organization_id", "value_minor", "id"))
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"), index=True)

@@ -43,6 +43,7 @@ def upgrade() -> None:
     op.create_index('ix_courses_recall', 'courses', ['organization_id', 'active', 'opened'], unique=False)
     op.create_index('ix_courses_patient_id', 'courses', ['patient_id'], unique=False)
     op.create_index('ix_courses_org_updated', 'courses', ['organization_id', 'updated', 'id'], unique=False)
+    op.create_index('ix_courses_org_value', 'courses', ['organization_id', 'value_minor', 'id'], unique=False)
     op.create_table('appointments',
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('organization_id', sa.String(length=32), nullable=False),
@@ -102,6 +103,7 @@ def downgrade() -> None:
     op.drop_table('opportunities')
     op.drop_index('ix_appointments_patient_start', table_name='appointments')
     op.drop_table('appointments')
+    op.drop_index('ix_courses_org_value', table_name='courses')
     op.drop_index('ix_courses_org_updated', table_name='courses')
     op.drop_index('ix_courses_patient_id', table_name='courses')
     op.drop_index('ix_courses_recall', table_name='courses')
