@@ -63,7 +63,7 @@ def practice(tmp_path_factory):
            "ORTHOPLAN_ADMIN_PASSWORD": PASSWORD}
     with scratch_pg_database("orthoplan_b") as url:
         env["ORTHOPLAN_DATABASE_URL"] = url
-        for db, target, token, case, patient in _serve("postgresql", env):
+        for _db, target, token, case, _patient in _serve("postgresql", env):
             engine = create_engine(url)
             with engine.begin() as conn:
                 org, loc, prov = conn.execute(text(

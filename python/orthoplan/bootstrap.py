@@ -11,6 +11,7 @@ from .adapters.db.engine import make_engine, upgrade
 from .adapters.db.uow import uow_factory
 from .adapters.mailer import SmtpConfig, SmtpMailer, Templates
 from .adapters.passwords import Argon2Passwords
+from .adapters.sms import HttpSmsGateway, SmsConfig
 from .api.context import Runtime
 from .api.server import ApiServer
 from .config import Settings
@@ -26,14 +27,16 @@ class App:
     runtime: Runtime
 
     def delivery_worker(self) -> Worker | None:
-        """The outbox's SMTP worker, or None when no SMTP host is configured."""
+        """The outbox's worker (email over SMTP, SMS through the gateway), or None when neither is
+        configured."""
         s = self.settings
-        if not s.smtp_host:
+        if not s.smtp_host and not s.sms_url:
             return None
         mailer = SmtpMailer(SmtpConfig(s.smtp_host, s.smtp_port, s.smtp_starttls, s.smtp_username, s.smtp_password,
-                                       s.smtp_sender, s.smtp_ca_file))
+                                       s.smtp_sender, s.smtp_ca_file)) if s.smtp_host else None
+        sms = HttpSmsGateway(SmsConfig(s.sms_url, s.sms_key)) if s.sms_url else None
         return Worker(self.runtime.uow, mailer, Templates(s.public_url), self.runtime.deps.clock,
-                      DeliveryPolicy(lease_s=s.delivery_lease_s))
+                      DeliveryPolicy(lease_s=s.delivery_lease_s), sms=sms)
 
     def server(self, address: str | None = None) -> ApiServer:
         return ApiServer(self.runtime, address or self.settings.listen, workers=self.settings.workers,

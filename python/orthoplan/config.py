@@ -40,6 +40,8 @@ class Settings:
     smtp_sender: str = "orthoplan <no-reply@localhost>"
     smtp_ca_file: str = ""
     delivery_lease_s: float = 120.0  # a dead delivery worker's claims are taken over after this
+    sms_url: str = ""  # HTTP SMS gateway; empty: SMS wait in the outbox
+    sms_key: str = ""
 
     @property
     def artifacts_path(self) -> Path:
@@ -72,4 +74,5 @@ class Settings:
                         smtp_password=env.get("ORTHOPLAN_SMTP_PASSWORD", ""),
                         smtp_sender=env.get("ORTHOPLAN_SMTP_SENDER", "orthoplan <no-reply@localhost>"),
                         smtp_ca_file=env.get("ORTHOPLAN_SMTP_CA_FILE", ""),
-                        delivery_lease_s=float(env.get("ORTHOPLAN_DELIVERY_LEASE_S", "120")))
+                        delivery_lease_s=float(env.get("ORTHOPLAN_DELIVERY_LEASE_S", "120")),
+                        sms_url=env.get("ORTHOPLAN_SMS_URL", ""), sms_key=env.get("ORTHOPLAN_SMS_KEY", ""))

@@ -153,8 +153,9 @@ def test_actions_sticky_rejection_snooze_assignment_and_booking(api):
     assert listed(prov) == ["D"] and tc.opportunities.GetNeedsActionCount(qpb.GetNeedsActionCountRequest()).count == 0
     appts = prov.practice.ListAppointments(qpb.ListAppointmentsRequest(filter=f'patient_id = "{pats[4].id}"'))
     assert [(a.type, a.status) for a in appts.appointments] == [("Fit aligners", qpb.APPOINTMENT_BOOKED)]
-    v = details(rpc_error(lambda: act(qpb.ActOnOpportunitiesRequest(course_ids=[ids["D"], ids["D"]], book=qpb.BookAction(
-        start_time=ts(clock.now - timedelta(hours=1))))), IA))["violations"]
+    past = qpb.BookAction(start_time=ts(clock.now - timedelta(hours=1)))
+    v = details(rpc_error(lambda: act(qpb.ActOnOpportunitiesRequest(course_ids=[ids["D"], ids["D"]], book=past)),
+                          IA))["violations"]
     assert set(v) == {"course_ids[1]", "book.start_time"}
     rpc_error(lambda: act(qpb.ActOnOpportunitiesRequest(course_ids=[ids["D"]])), IA)  # no action
 

@@ -148,12 +148,12 @@ def gc_artifacts(min_age_hours: float) -> None:
 @admin.command()
 @click.option("--once", is_flag=True, help="deliver what is due now, then exit")
 def deliver(once: bool) -> None:
-    """Run the outbox's SMTP delivery worker (ORTHOPLAN_SMTP_*) until SIGINT/SIGTERM. Several may
+    """Run the outbox delivery worker (ORTHOPLAN_SMTP_*, ORTHOPLAN_SMS_*) until SIGINT/SIGTERM. Several may
     run at once, on any machine that reaches the database."""
     with _app() as app:
         worker = app.delivery_worker()
         if worker is None:
-            raise click.ClickException("ORTHOPLAN_SMTP_HOST is not set: there is nowhere to send email")
+            raise click.ClickException("neither ORTHOPLAN_SMTP_HOST nor ORTHOPLAN_SMS_URL is set: nowhere to send")
         if once:
             total = {"sent": 0, "retry": 0, "failed": 0}
             while True:

@@ -24,10 +24,11 @@ EVENTS: dict[str, str] = {
     "setup_declined": "A treatment setup was declined",
     "setup_approved": "A treatment setup was approved",
     "new_message": "New message on a case",
+    "practice_message": "",  # a practice's own message to a patient: its subject comes with it
 }
 
 # invitations go to people without an account (no preferences) and must arrive at once
-ALWAYS_IMMEDIATE = frozenset({"collaborator_invited", "collaborator_request"})
+ALWAYS_IMMEDIATE = frozenset({"collaborator_invited", "collaborator_request", "practice_message"})
 
 
 def due(mode: Mode, now: datetime, digest_hour: int) -> datetime:

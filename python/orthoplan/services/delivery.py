@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select, update
 
@@ -47,9 +48,11 @@ def message_id(dedupe_keys: list[str]) -> str:
 
 
 class Worker:
-    def __init__(self, uow: Callable[..., SqlUnitOfWork], mailer: SmtpMailer, templates: Templates,
-                 clock: Callable[[], datetime], policy: DeliveryPolicy = DeliveryPolicy()):
+    def __init__(self, uow: Callable[..., SqlUnitOfWork], mailer: SmtpMailer | None, templates: Templates,
+                 clock: Callable[[], datetime], policy: DeliveryPolicy = DeliveryPolicy(), sms: Any = None):
+        """`mailer` or `sms` may be None: what needs it waits (and, after its tries, fails saying so)."""
         self.uow, self.mailer, self.templates, self.clock, self.policy = uow, mailer, templates, clock, policy
+        self.sms = sms
         self.id = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     # -- claiming ------------------------------------------------------------------------------
@@ -77,7 +80,16 @@ class Worker:
         counts = {"sent": 0, "retry": 0, "failed": 0}
         if not rows:
             return counts
-        units = self._units(rows)
+        texts = [r for r in rows if r.channel == "sms"]
+        for r in texts:
+            counts[self._text(r)] += 1
+        units = self._units([r for r in rows if r.channel != "sms"])
+        if not units:
+            return counts
+        if self.mailer is None:
+            self._retry([r for u in units for r in u], "no SMTP server is configured (ORTHOPLAN_SMTP_HOST)")
+            counts["retry"] += sum(len(u) for u in units)
+            return counts
         handled: set[int] = set()
         try:
             with self.mailer.connection() as conn:
@@ -109,12 +121,28 @@ class Worker:
                 digests.setdefault((r.recipient_email, r.mode), []).append(r)
         return units + list(digests.values())
 
+    def _text(self, r: m.OutboxMessage) -> str:
+        """One SMS; SMS are never collected into digests."""
+        if self.sms is None:
+            self._retry([r], "no SMS gateway is configured (ORTHOPLAN_SMS_URL)")
+            return "retry"
+        try:
+            self.sms.send(r.recipient_email, r.payload["body"], message_id([r.dedupe_key]).strip("<>"))
+        except TransientFailure as err:
+            self._retry([r], str(err))
+            return "retry"
+        except PermanentFailure as err:
+            self._fail([r], str(err))
+            return "failed"
+        self._mark_sent([r])
+        return "sent"
+
     def _email(self, unit: list[m.OutboxMessage]) -> Email:
         keys = [r.dedupe_key for r in unit]
         if len(unit) == 1 and unit[0].mode == Mode.IMMEDIATE:
             r = unit[0]
             text, html = self.templates.render(r.event, r.payload)
-            return Email(r.recipient_email, EVENTS[r.event], text, html, message_id(keys))
+            return Email(r.recipient_email, r.payload.get("subject") or EVENTS[r.event], text, html, message_id(keys))
         items = [(EVENTS[r.event], *self.templates.render(r.event, r.payload)) for r in unit]
         text, html = self.templates.digest(items)
         kind = "Daily" if unit[0].mode == Mode.DAILY_DIGEST else "Weekly"

@@ -24,7 +24,7 @@ from ..domain.opportunities import (
     OpportunityStatus,
     Payor,
 )
-from . import access, listing
+from . import access, contact, listing
 from . import validate as v
 from .audit_trail import record
 from .auth import principal_of
@@ -34,7 +34,7 @@ from .events import publish, user_topic
 C, P, OPP = m.CourseOfTreatment, m.Patient, m.Opportunity
 PROVIDER, ASSIGNEE = aliased(m.User, name="provider"), aliased(m.User, name="assignee")
 MAX_BATCH = 200
-ACTIONS = ("reject", "snooze", "assign", "note", "phone", "book")
+ACTIONS = ("reject", "snooze", "assign", "note", "phone", "book", "contact")
 
 
 def settings(s, organization_id: str) -> tuple[int, int]:
@@ -168,6 +168,8 @@ class Action:
     text: str = ""  # note, phone
     start: datetime | None = None  # book
     kind: str = ""  # book
+    template_id: str = ""  # contact
+    booking_link: str = ""  # contact
 
 
 def _check_action(c: Collector, a: Action, now: datetime) -> None:
@@ -185,6 +187,11 @@ def _check_action(c: Collector, a: Action, now: datetime) -> None:
         if a.start is None or a.start <= now:
             c.add("book.start_time", "must be in the future")
         v.text(c, "book.type", a.kind, max_len=100, required=False)
+    elif a.name == "contact":
+        v.ident(c, "contact.template_id", a.template_id)
+        if a.booking_link and (not a.booking_link.startswith("https://") or len(a.booking_link) > 500
+                               or any(ch.isspace() or ord(ch) < 32 for ch in a.booking_link)):
+            c.add("contact.booking_link", "must be an https:// address of at most 500 characters")
 
 
 def act(uow: SqlUnitOfWork, deps: Deps, p: Principal, course_ids: list[str], a: Action) -> list:
@@ -205,6 +212,11 @@ def act(uow: SqlUnitOfWork, deps: Deps, p: Principal, course_ids: list[str], a: 
     for i, cid in enumerate(course_ids):
         if cid not in found:
             c.add(f"course_ids[{i}]", "is not an opportunity you can see")
+    template = contact.template_for(s, p, a.template_id) if a.name == "contact" and not c.violations else None
+    patients = {cid: s.get(m.Patient, course.patient_id) for cid, course in found.items()}
+    if template is not None:
+        for i, cid in enumerate(course_ids):
+            contact.check_recipient(c, f"course_ids[{i}]", template, patients[cid], a.booking_link)
     if a.name == "assign" and not c.violations:
         locations = {course.location_id for course in found.values()}
         works_at = set(s.execute(select(m.UserLocation.location_id).join(m.User, m.User.id == m.UserLocation.user_id)
@@ -238,6 +250,13 @@ def act(uow: SqlUnitOfWork, deps: Deps, p: Principal, course_ids: list[str], a: 
                 opp.last_contact = now
                 if opp.assignee_id:
                     notify.add(opp.assignee_id)
+        elif a.name == "contact":
+            key = uuid.uuid4().hex
+            contact.send(s, deps, template, course, patients[cid], a.booking_link, key)
+            opp.last_contact = now
+            detail.update(channel=template.channel, template_id=template.id, contact=key)
+            if opp.assignee_id:
+                notify.add(opp.assignee_id)
         elif a.name == "book":
             appt = m.Appointment(id=uuid.uuid4().hex, organization_id=course.organization_id,
                                  patient_id=course.patient_id, location_id=course.location_id, start=a.start,

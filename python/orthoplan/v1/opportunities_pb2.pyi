@@ -40,6 +40,12 @@ class OpportunityStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     OPPORTUNITY_CONTACTED: _ClassVar[OpportunityStatus]
     OPPORTUNITY_SNOOZED: _ClassVar[OpportunityStatus]
     OPPORTUNITY_REJECTED: _ClassVar[OpportunityStatus]
+
+class ContactChannel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONTACT_CHANNEL_UNSPECIFIED: _ClassVar[ContactChannel]
+    EMAIL: _ClassVar[ContactChannel]
+    SMS: _ClassVar[ContactChannel]
 PAYOR_UNSPECIFIED: Payor
 PRIVATE: Payor
 NHS: Payor
@@ -58,6 +64,9 @@ OPPORTUNITY_ASSIGNED: OpportunityStatus
 OPPORTUNITY_CONTACTED: OpportunityStatus
 OPPORTUNITY_SNOOZED: OpportunityStatus
 OPPORTUNITY_REJECTED: OpportunityStatus
+CONTACT_CHANNEL_UNSPECIFIED: ContactChannel
+EMAIL: ContactChannel
+SMS: ContactChannel
 
 class CourseOfTreatment(_message.Message):
     __slots__ = ("id", "patient_id", "provider_id", "location_id", "number", "payor", "opened_date", "active", "value", "uda_value", "etag", "update_time")
@@ -285,8 +294,16 @@ class BookAction(_message.Message):
     type: str
     def __init__(self, start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[str] = ...) -> None: ...
 
+class ContactAction(_message.Message):
+    __slots__ = ("template_id", "booking_link")
+    TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
+    BOOKING_LINK_FIELD_NUMBER: _ClassVar[int]
+    template_id: str
+    booking_link: str
+    def __init__(self, template_id: _Optional[str] = ..., booking_link: _Optional[str] = ...) -> None: ...
+
 class ActOnOpportunitiesRequest(_message.Message):
-    __slots__ = ("course_ids", "reject", "snooze", "assign", "note", "phone", "book", "request_id")
+    __slots__ = ("course_ids", "reject", "snooze", "assign", "note", "phone", "book", "contact", "request_id")
     COURSE_IDS_FIELD_NUMBER: _ClassVar[int]
     REJECT_FIELD_NUMBER: _ClassVar[int]
     SNOOZE_FIELD_NUMBER: _ClassVar[int]
@@ -294,6 +311,7 @@ class ActOnOpportunitiesRequest(_message.Message):
     NOTE_FIELD_NUMBER: _ClassVar[int]
     PHONE_FIELD_NUMBER: _ClassVar[int]
     BOOK_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     course_ids: _containers.RepeatedScalarFieldContainer[str]
     reject: RejectAction
@@ -302,14 +320,45 @@ class ActOnOpportunitiesRequest(_message.Message):
     note: NoteAction
     phone: PhoneAction
     book: BookAction
+    contact: ContactAction
     request_id: str
-    def __init__(self, course_ids: _Optional[_Iterable[str]] = ..., reject: _Optional[_Union[RejectAction, _Mapping]] = ..., snooze: _Optional[_Union[SnoozeAction, _Mapping]] = ..., assign: _Optional[_Union[AssignAction, _Mapping]] = ..., note: _Optional[_Union[NoteAction, _Mapping]] = ..., phone: _Optional[_Union[PhoneAction, _Mapping]] = ..., book: _Optional[_Union[BookAction, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, course_ids: _Optional[_Iterable[str]] = ..., reject: _Optional[_Union[RejectAction, _Mapping]] = ..., snooze: _Optional[_Union[SnoozeAction, _Mapping]] = ..., assign: _Optional[_Union[AssignAction, _Mapping]] = ..., note: _Optional[_Union[NoteAction, _Mapping]] = ..., phone: _Optional[_Union[PhoneAction, _Mapping]] = ..., book: _Optional[_Union[BookAction, _Mapping]] = ..., contact: _Optional[_Union[ContactAction, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class ActOnOpportunitiesResponse(_message.Message):
     __slots__ = ("opportunities",)
     OPPORTUNITIES_FIELD_NUMBER: _ClassVar[int]
     opportunities: _containers.RepeatedCompositeFieldContainer[Opportunity]
     def __init__(self, opportunities: _Optional[_Iterable[_Union[Opportunity, _Mapping]]] = ...) -> None: ...
+
+class ContactTemplate(_message.Message):
+    __slots__ = ("id", "name", "channel", "subject", "body")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    name: str
+    channel: ContactChannel
+    subject: str
+    body: str
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., channel: _Optional[_Union[ContactChannel, str]] = ..., subject: _Optional[str] = ..., body: _Optional[str] = ...) -> None: ...
+
+class CreateContactTemplateRequest(_message.Message):
+    __slots__ = ("template",)
+    TEMPLATE_FIELD_NUMBER: _ClassVar[int]
+    template: ContactTemplate
+    def __init__(self, template: _Optional[_Union[ContactTemplate, _Mapping]] = ...) -> None: ...
+
+class ListContactTemplatesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListContactTemplatesResponse(_message.Message):
+    __slots__ = ("templates",)
+    TEMPLATES_FIELD_NUMBER: _ClassVar[int]
+    templates: _containers.RepeatedCompositeFieldContainer[ContactTemplate]
+    def __init__(self, templates: _Optional[_Iterable[_Union[ContactTemplate, _Mapping]]] = ...) -> None: ...
 
 class GetNeedsActionCountRequest(_message.Message):
     __slots__ = ()

@@ -357,6 +357,16 @@ class OpportunityServiceStub:
                 request_serializer=orthoplan_dot_v1_dot_opportunities__pb2.UpdateOpportunitySettingsRequest.SerializeToString,
                 response_deserializer=orthoplan_dot_v1_dot_opportunities__pb2.OpportunitySettings.FromString,
                 _registered_method=True)
+        self.CreateContactTemplate = channel.unary_unary(
+                '/orthoplan.v1.OpportunityService/CreateContactTemplate',
+                request_serializer=orthoplan_dot_v1_dot_opportunities__pb2.CreateContactTemplateRequest.SerializeToString,
+                response_deserializer=orthoplan_dot_v1_dot_opportunities__pb2.ContactTemplate.FromString,
+                _registered_method=True)
+        self.ListContactTemplates = channel.unary_unary(
+                '/orthoplan.v1.OpportunityService/ListContactTemplates',
+                request_serializer=orthoplan_dot_v1_dot_opportunities__pb2.ListContactTemplatesRequest.SerializeToString,
+                response_deserializer=orthoplan_dot_v1_dot_opportunities__pb2.ListContactTemplatesResponse.FromString,
+                _registered_method=True)
 
 
 class OpportunityServiceServicer:
@@ -400,6 +410,20 @@ class OpportunityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateContactTemplate(self, request, context):
+        """Saves a contact template (placeholders checked); location admins and above.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListContactTemplates(self, request, context):
+        """The organization's contact templates.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_OpportunityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -427,6 +451,16 @@ def add_OpportunityServiceServicer_to_server(servicer, server):
                     servicer.UpdateOpportunitySettings,
                     request_deserializer=orthoplan_dot_v1_dot_opportunities__pb2.UpdateOpportunitySettingsRequest.FromString,
                     response_serializer=orthoplan_dot_v1_dot_opportunities__pb2.OpportunitySettings.SerializeToString,
+            ),
+            'CreateContactTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateContactTemplate,
+                    request_deserializer=orthoplan_dot_v1_dot_opportunities__pb2.CreateContactTemplateRequest.FromString,
+                    response_serializer=orthoplan_dot_v1_dot_opportunities__pb2.ContactTemplate.SerializeToString,
+            ),
+            'ListContactTemplates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListContactTemplates,
+                    request_deserializer=orthoplan_dot_v1_dot_opportunities__pb2.ListContactTemplatesRequest.FromString,
+                    response_serializer=orthoplan_dot_v1_dot_opportunities__pb2.ListContactTemplatesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -566,6 +600,60 @@ class OpportunityService:
             '/orthoplan.v1.OpportunityService/UpdateOpportunitySettings',
             orthoplan_dot_v1_dot_opportunities__pb2.UpdateOpportunitySettingsRequest.SerializeToString,
             orthoplan_dot_v1_dot_opportunities__pb2.OpportunitySettings.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateContactTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/orthoplan.v1.OpportunityService/CreateContactTemplate',
+            orthoplan_dot_v1_dot_opportunities__pb2.CreateContactTemplateRequest.SerializeToString,
+            orthoplan_dot_v1_dot_opportunities__pb2.ContactTemplate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListContactTemplates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/orthoplan.v1.OpportunityService/ListContactTemplates',
+            orthoplan_dot_v1_dot_opportunities__pb2.ListContactTemplatesRequest.SerializeToString,
+            orthoplan_dot_v1_dot_opportunities__pb2.ListContactTemplatesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -230,6 +230,7 @@ class OutboxMessage(Base):
     leased_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     failed: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     last_error: Mapped[str] = mapped_column(String(500), default="")
+    channel: Mapped[str] = mapped_column(String(10), default="email")  # email, or sms (recipient: a mobile)
 
 
 class NotificationPreference(Base):
@@ -443,3 +444,18 @@ class OrganizationSettings(Base):
     organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
     opportunity_window_days: Mapped[int] = mapped_column(Integer, default=365)
     opportunity_lookahead_days: Mapped[int] = mapped_column(Integer, default=90)
+
+
+class ContactTemplate(Base):
+    """A practice's message to patients (email or SMS) with placeholders, checked when saved."""
+
+    __tablename__ = "contact_templates"
+    __table_args__ = (UniqueConstraint("organization_id", "name"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    channel: Mapped[str] = mapped_column(String(10))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))

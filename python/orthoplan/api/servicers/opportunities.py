@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from ...services import contact, practice
 from ...services import opportunities as opps
-from ...services import practice
 from ...v1 import opportunities_pb2 as qpb
 from ...v1 import opportunities_pb2_grpc as qpb_grpc
 from .. import convert
@@ -76,7 +76,17 @@ def _action(request: qpb.ActOnOpportunitiesRequest) -> opps.Action:
     if name == "book":
         b = request.book
         return opps.Action(name, start=_when(b.start_time, b.HasField("start_time")), kind=b.type)
+    if name == "contact":
+        return opps.Action(name, template_id=request.contact.template_id, booking_link=request.contact.booking_link)
     return opps.Action(name)
+
+
+_CHANNELS = {qpb.EMAIL: "email", qpb.SMS: "sms"}
+
+
+def _template(row) -> qpb.ContactTemplate:
+    return qpb.ContactTemplate(id=row.id, name=row.name, channel=qpb.EMAIL if row.channel == "email" else qpb.SMS,
+                               subject=row.subject, body=row.body)
 
 
 class OpportunityServicer(qpb_grpc.OpportunityServiceServicer):
@@ -104,6 +114,18 @@ class OpportunityServicer(qpb_grpc.OpportunityServiceServicer):
     def GetNeedsActionCount(self, request, context):
         return read(self.rt, lambda uow, p: qpb.NeedsActionCount(
             count=opps.needs_action_count(uow.session, self.rt.deps, p)))
+
+    def CreateContactTemplate(self, request, context):
+        t = request.template
+
+        def body(uow, p):
+            return _template(contact.create_template(uow, self.rt.deps, p, t.name, _CHANNELS.get(t.channel, ""),
+                                                     t.subject, t.body))
+        return mutate(self.rt, "CreateContactTemplate", request, "", body, qpb.ContactTemplate)
+
+    def ListContactTemplates(self, request, context):
+        return read(self.rt, lambda uow, p: qpb.ListContactTemplatesResponse(
+            templates=[_template(r) for r in contact.list_templates(uow, p)]))
 
     def GetOpportunitySettings(self, request, context):
         def body(uow, p):
