@@ -38,7 +38,8 @@ RESULTS: dict[str, dict[str, float]] = {}
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def server(request, tmp_path_factory):
-    env = {**os.environ, "ORTHOPLAN_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+    env = {**os.environ, "ORTHOPLAN_HTTP_LISTEN": "127.0.0.1:0",
+           "ORTHOPLAN_DATA_DIR": str(tmp_path_factory.mktemp("data")),
            "ORTHOPLAN_ADMIN_PASSWORD": PASSWORD}
     with ExitStack() as stack:
         if request.param == "postgresql":

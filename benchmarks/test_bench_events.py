@@ -42,7 +42,8 @@ POSTS, POST_EVERY_S = 60, 0.05
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def evaluating(request, tmp_path_factory):
     """A server with CASES cases in SETUP_READY (messages open), the provider's token."""
-    env = {**os.environ, "ORTHOPLAN_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+    env = {**os.environ, "ORTHOPLAN_HTTP_LISTEN": "127.0.0.1:0",
+           "ORTHOPLAN_DATA_DIR": str(tmp_path_factory.mktemp("data")),
            "ORTHOPLAN_ADMIN_PASSWORD": PASSWORD, "ORTHOPLAN_MAX_STREAMS": str(STREAMS + 100)}
     with ExitStack() as stack:
         if request.param == "postgresql":

@@ -59,7 +59,8 @@ def practice(tmp_path_factory):
     why = pg_unreachable()
     if why:
         pytest.skip(why)
-    env = {**os.environ, "ORTHOPLAN_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+    env = {**os.environ, "ORTHOPLAN_HTTP_LISTEN": "127.0.0.1:0",
+           "ORTHOPLAN_DATA_DIR": str(tmp_path_factory.mktemp("data")),
            "ORTHOPLAN_ADMIN_PASSWORD": PASSWORD}
     with scratch_pg_database("orthoplan_b") as url:
         env["ORTHOPLAN_DATABASE_URL"] = url

@@ -40,7 +40,8 @@ class App:
 
     def server(self, address: str | None = None) -> ApiServer:
         return ApiServer(self.runtime, address or self.settings.listen, workers=self.settings.workers,
-                         max_streams=self.settings.max_streams, heartbeat_s=self.settings.heartbeat_s)
+                         max_streams=self.settings.max_streams, heartbeat_s=self.settings.heartbeat_s,
+                         http_address=self.settings.http_listen)
 
 
 def build(settings: Settings) -> App:
@@ -52,5 +53,5 @@ def build(settings: Settings) -> App:
                 password_policy=PasswordPolicy(min_length=settings.password_min_length),
                 idle_timeout_s=settings.idle_timeout_s, artifacts=LocalArtifactStore(settings.artifacts_path),
                 max_scan_bytes=settings.max_scan_bytes, max_image_bytes=settings.max_image_bytes,
-                digest_hour=settings.digest_hour)
+                digest_hour=settings.digest_hour, public_url=settings.public_url)
     return App(settings, engine, Runtime(uow_factory(engine), deps))

@@ -30,6 +30,7 @@ class Settings:
     audit_retention_days: int = 0  # 0 keeps the audit log forever
     max_streams: int = 2000  # concurrent event streams; each holds a thread, so unary calls keep `workers`
     heartbeat_s: float = 15.0  # an idle event stream gets a heartbeat this often
+    http_listen: str = "127.0.0.1:8080"  # patient pages (treatment packs); empty: not served
     public_url: str = "http://localhost:8080"  # where emails link to
     digest_hour: int = 7  # UTC hour of daily and weekly digests
     smtp_host: str = ""  # empty: no email is sent (notifications wait in the outbox)
@@ -65,6 +66,7 @@ class Settings:
                         audit_retention_days=int(env.get("ORTHOPLAN_AUDIT_RETENTION_DAYS", "0")),
                         max_streams=int(env.get("ORTHOPLAN_MAX_STREAMS", "2000")),
                         heartbeat_s=float(env.get("ORTHOPLAN_HEARTBEAT_S", "15")),
+                        http_listen=env.get("ORTHOPLAN_HTTP_LISTEN", "127.0.0.1:8080"),
                         public_url=env.get("ORTHOPLAN_PUBLIC_URL", "http://localhost:8080"),
                         digest_hour=int(env.get("ORTHOPLAN_DIGEST_HOUR", "7")),
                         smtp_host=env.get("ORTHOPLAN_SMTP_HOST", ""),

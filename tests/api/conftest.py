@@ -27,6 +27,7 @@ from orthoplan.v1 import (
     notifications_pb2_grpc,
     opportunities_pb2_grpc,
     orders_pb2_grpc,
+    packs_pb2_grpc,
     records_pb2_grpc,
     setups_pb2_grpc,
 )
@@ -91,6 +92,7 @@ class Stubs:
         self.orders = _WithMetadata(orders_pb2_grpc.OrderServiceStub(channel), md)
         self.practice = _WithMetadata(opportunities_pb2_grpc.PracticeServiceStub(channel), md)
         self.opportunities = _WithMetadata(opportunities_pb2_grpc.OpportunityServiceStub(channel), md)
+        self.packs = _WithMetadata(packs_pb2_grpc.PackServiceStub(channel), md)
 
 
 class _WithMetadata:

@@ -139,7 +139,8 @@ def test_sdk_retries_while_the_server_is_starting_without_doubling_a_create(api)
 def test_serve_and_cli_as_processes(tmp_path):
     """`orthoplan admin init`, `orthoplan serve` and the CLI as separate processes; SIGTERM stops
     the server gracefully."""
-    env = {**os.environ, "ORTHOPLAN_DATA_DIR": str(tmp_path / "data"), "ORTHOPLAN_ADMIN_PASSWORD": PASSWORD,
+    env = {**os.environ, "ORTHOPLAN_HTTP_LISTEN": "127.0.0.1:0",
+           "ORTHOPLAN_DATA_DIR": str(tmp_path / "data"), "ORTHOPLAN_ADMIN_PASSWORD": PASSWORD,
            "ORTHOPLAN_PASSWORD": PASSWORD, "ORTHOPLAN_ARGON2_MEMORY_KIB": "8192", "ORTHOPLAN_ARGON2_TIME_COST": "1"}
     exe = [sys.executable, "-m", "orthoplan.client.cli"]
     subprocess.run([*exe, "admin", "init", "--organization", "Smile", "--email", "boss@smile.test",

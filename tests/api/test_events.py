@@ -198,7 +198,8 @@ def test_two_server_processes_share_live_events_on_postgresql(tmp_path):
     with database("postgresql", tmp_path) as url, serve(url, tmp_path) as api:
         org, prov, tps, case = evaluating(api)
         port = free_port()
-        env = {**os.environ, "ORTHOPLAN_DATABASE_URL": url, "ORTHOPLAN_DATA_DIR": str(tmp_path / "b"),
+        env = {**os.environ, "ORTHOPLAN_HTTP_LISTEN": "127.0.0.1:0",
+               "ORTHOPLAN_DATABASE_URL": url, "ORTHOPLAN_DATA_DIR": str(tmp_path / "b"),
                "ORTHOPLAN_WORKERS": "4"}
         other = subprocess.Popen([sys.executable, "-m", "orthoplan.client.cli", "serve", "--listen",
                                   f"127.0.0.1:{port}"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

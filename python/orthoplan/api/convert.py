@@ -20,6 +20,7 @@ from ..v1 import identity_pb2 as ipb
 from ..v1 import messages_pb2 as mpb
 from ..v1 import opportunities_pb2 as qpb
 from ..v1 import orders_pb2 as opb
+from ..v1 import packs_pb2 as ppb
 from ..v1 import records_pb2 as rpb
 from ..v1 import setups_pb2 as spb
 
@@ -165,4 +166,19 @@ def opportunity(row) -> qpb.Opportunity:
         uda_value=c.uda_hundredths / 100, opened_date=c.opened.isoformat())
     if r["snoozed_until"] is not None:
         out.snoozed_until.CopyFrom(ts(r["snoozed_until"]))
+    return out
+
+
+def pack(row: m.TreatmentPack) -> ppb.TreatmentPack:
+    out = ppb.TreatmentPack(
+        id=row.id, patient_id=row.patient_id, title=row.title, plan_type=row.plan_type, next_steps=row.next_steps,
+        options=[ppb.PackOption(name=o["name"], fee=opb.Money(amount_minor=o["fee_minor"], currency=row.currency))
+                 for o in row.options],
+        image_record_ids=row.images, stage=row.stage,
+        value=opb.Money(amount_minor=row.value_minor, currency=row.currency), created_by=row.created_by,
+        etag=etag_of(row), update_time=ts(row.updated))
+    if row.sent_at is not None:
+        out.sent_time.CopyFrom(ts(row.sent_at))
+    if row.link_expires is not None:
+        out.link_expire_time.CopyFrom(ts(row.link_expires))
     return out

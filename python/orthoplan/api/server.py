@@ -25,6 +25,8 @@ from ..v1 import (
     opportunities_pb2_grpc,
     orders_pb2,
     orders_pb2_grpc,
+    packs_pb2,
+    packs_pb2_grpc,
     records_pb2,
     records_pb2_grpc,
     setups_pb2,
@@ -32,6 +34,7 @@ from ..v1 import (
 )
 from .context import Runtime
 from .interceptors import ApiInterceptor
+from .patient_pages import PatientPages
 from .servicers.cases import CaseServicer, PatientServicer
 from .servicers.collaborators import CollaboratorServicer
 from .servicers.identity import AuthServicer, OrganizationServicer
@@ -39,11 +42,13 @@ from .servicers.messages import EventServicer, MessageServicer
 from .servicers.notifications import NotificationServicer
 from .servicers.opportunities import OpportunityServicer, PracticeServicer
 from .servicers.orders import OrderServicer
+from .servicers.packs import PackServicer
 from .servicers.records import RecordServicer
 from .servicers.setups import SetupServicer
 
 SERVICES = [d.full_name for f in (identity_pb2, cases_pb2, collaborators_pb2, setups_pb2, records_pb2, messages_pb2,
-                                                  notifications_pb2, orders_pb2, opportunities_pb2)
+                                                  notifications_pb2, orders_pb2, opportunities_pb2,
+                                                  packs_pb2)
             for d in f.DESCRIPTOR.services_by_name.values()]
 
 
@@ -57,8 +62,9 @@ class ApiServer:
     Each event stream holds a thread, so the pool has `workers` for unary calls plus `max_streams`."""
 
     def __init__(self, rt: Runtime, address: str = "127.0.0.1:50051", workers: int = 16, *,
-                 max_streams: int = 2000, heartbeat_s: float = 15.0):
+                 max_streams: int = 2000, heartbeat_s: float = 15.0, http_address: str = ""):
         self.rt = rt
+        self.pages = PatientPages(rt, http_address) if http_address else None
         self.hub = EventHub(self._fetch, self._last_seq, page=events.PAGE)
         self._previous_hub, rt.deps.events = rt.deps.events, self.hub
         with rt.uow() as uow:
@@ -83,6 +89,7 @@ class ApiServer:
         orders_pb2_grpc.add_OrderServiceServicer_to_server(OrderServicer(rt), self.server)
         opportunities_pb2_grpc.add_PracticeServiceServicer_to_server(PracticeServicer(rt), self.server)
         opportunities_pb2_grpc.add_OpportunityServiceServicer_to_server(OpportunityServicer(rt), self.server)
+        packs_pb2_grpc.add_PackServiceServicer_to_server(PackServicer(rt), self.server)
         messages_pb2_grpc.add_EventServiceServicer_to_server(
             EventServicer(rt, self.hub, max_streams=max_streams, heartbeat_s=heartbeat_s), self.server)
         self.health = health.HealthServicer()
@@ -99,12 +106,16 @@ class ApiServer:
 
     def start(self) -> ApiServer:
         self.server.start()
+        if self.pages is not None:
+            self.pages.start()
         for name in ("", *SERVICES):
             self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
         return self
 
     def stop(self, grace: float = 5.0) -> None:
         self.health.enter_graceful_shutdown()
+        if self.pages is not None:
+            self.pages.stop()
         self.hub.close()
         if self.listener is not None:
             self.listener.close()

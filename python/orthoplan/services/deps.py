@@ -55,6 +55,7 @@ class Deps:
     events: EventWaker | None = None  # the live hub; events are durable without one
     translator: Translator | None = None
     digest_hour: int = 7  # UTC hour at which daily and weekly digests fall due
+    public_url: str = "http://localhost:8080"  # links sent to people point here
 
 
 def aware(t: datetime) -> datetime:

@@ -459,3 +459,62 @@ class ContactTemplate(Base):
     body: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PackTemplate(Base):
+    """A reusable treatment pack: plan type, options with fees, next steps."""
+
+    __tablename__ = "pack_templates"
+    __table_args__ = (UniqueConstraint("organization_id", "name"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    plan_type: Mapped[int] = mapped_column(Integer)
+    options: Mapped[list[Any]] = mapped_column(JSON)  # [{"name", "fee_minor"}]
+    currency: Mapped[str] = mapped_column(String(3))
+    next_steps: Mapped[str] = mapped_column(Text)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TreatmentPack(Base):
+    """What a patient is sent after a treatment conversation, and where it stands in the pipeline.
+    Only the SHA-256 of its link's token is stored."""
+
+    __tablename__ = "packs"
+    __table_args__ = (Index("ix_packs_org_stage", "organization_id", "stage", "updated"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"), index=True)
+    location_id: Mapped[str] = mapped_column(ForeignKey("locations.id"))
+    created_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(100))
+    plan_type: Mapped[int] = mapped_column(Integer)
+    options: Mapped[list[Any]] = mapped_column(JSON)
+    currency: Mapped[str] = mapped_column(String(3))
+    value_minor: Mapped[int] = mapped_column(BigInteger)  # the dearest option: what the pack may bring
+    next_steps: Mapped[str] = mapped_column(Text)
+    images: Mapped[list[Any]] = mapped_column(JSON)  # case record ids, 1-3
+    stage: Mapped[int] = mapped_column(Integer)
+    link_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    link_expires: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PackEvent(Base):
+    """Everything that happened to a pack: sent, opened, replied, asked to proceed, moved, revoked.
+    `user_id` is empty for what the patient did through the link."""
+
+    __tablename__ = "pack_events"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    pack_id: Mapped[str] = mapped_column(ForeignKey("packs.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    from_stage: Mapped[int] = mapped_column(Integer)
+    to_stage: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
