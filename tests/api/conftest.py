@@ -24,6 +24,7 @@ from orthoplan.v1 import (
     identity_pb2,
     identity_pb2_grpc,
     messages_pb2_grpc,
+    metrics_pb2_grpc,
     notifications_pb2_grpc,
     opportunities_pb2_grpc,
     orders_pb2_grpc,
@@ -93,6 +94,7 @@ class Stubs:
         self.practice = _WithMetadata(opportunities_pb2_grpc.PracticeServiceStub(channel), md)
         self.opportunities = _WithMetadata(opportunities_pb2_grpc.OpportunityServiceStub(channel), md)
         self.packs = _WithMetadata(packs_pb2_grpc.PackServiceStub(channel), md)
+        self.metrics = _WithMetadata(metrics_pb2_grpc.MetricsServiceStub(channel), md)
 
 
 class _WithMetadata:

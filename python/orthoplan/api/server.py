@@ -19,6 +19,8 @@ from ..v1 import (
     identity_pb2_grpc,
     messages_pb2,
     messages_pb2_grpc,
+    metrics_pb2,
+    metrics_pb2_grpc,
     notifications_pb2,
     notifications_pb2_grpc,
     opportunities_pb2,
@@ -39,6 +41,7 @@ from .servicers.cases import CaseServicer, PatientServicer
 from .servicers.collaborators import CollaboratorServicer
 from .servicers.identity import AuthServicer, OrganizationServicer
 from .servicers.messages import EventServicer, MessageServicer
+from .servicers.metrics import MetricsServicer
 from .servicers.notifications import NotificationServicer
 from .servicers.opportunities import OpportunityServicer, PracticeServicer
 from .servicers.orders import OrderServicer
@@ -48,7 +51,7 @@ from .servicers.setups import SetupServicer
 
 SERVICES = [d.full_name for f in (identity_pb2, cases_pb2, collaborators_pb2, setups_pb2, records_pb2, messages_pb2,
                                                   notifications_pb2, orders_pb2, opportunities_pb2,
-                                                  packs_pb2)
+                                                  packs_pb2, metrics_pb2)
             for d in f.DESCRIPTOR.services_by_name.values()]
 
 
@@ -90,6 +93,7 @@ class ApiServer:
         opportunities_pb2_grpc.add_PracticeServiceServicer_to_server(PracticeServicer(rt), self.server)
         opportunities_pb2_grpc.add_OpportunityServiceServicer_to_server(OpportunityServicer(rt), self.server)
         packs_pb2_grpc.add_PackServiceServicer_to_server(PackServicer(rt), self.server)
+        metrics_pb2_grpc.add_MetricsServiceServicer_to_server(MetricsServicer(rt), self.server)
         messages_pb2_grpc.add_EventServiceServicer_to_server(
             EventServicer(rt, self.hub, max_streams=max_streams, heartbeat_s=heartbeat_s), self.server)
         self.health = health.HealthServicer()

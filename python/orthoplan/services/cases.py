@@ -150,6 +150,8 @@ def transition_case(uow: SqlUnitOfWork, deps: Deps, p: Principal, name: str, a: 
     before = snapshot(row)
     row.state = int(dc.transition(dc.CaseState(row.state), name))
     row.updated = deps.clock()
+    if name == "submit":
+        row.submitted_at = row.updated
     uow.flush()  # version_id_col makes this a compare-and-set: a concurrent writer gets StaleEtag
     record(uow.session, deps, p, name + "_case", "case", row.id, before, {**snapshot(row), "reason": a.reason})
     case_changed(uow, deps, row)

@@ -166,6 +166,7 @@ def create_refinement(uow: SqlUnitOfWork, deps: Deps, p: Principal, r: Refinemen
                            uploaded_by=p.user_id, created=deps.clock()))
     before = snapshot(case)
     case.state = int(dc.transition(dc.CaseState(case.state), "submit"))
+    case.submitted_at = deps.clock()
     uow.flush()
     record(s, deps, p, "request_refinement", "case", case.id, before,
            {**snapshot(case), "parent_case_id": parent.id, "files": len(infos), "reused_xray": bool(reused)})

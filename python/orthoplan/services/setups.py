@@ -133,7 +133,7 @@ def approve_setup(uow: SqlUnitOfWork, deps: Deps, p: Principal, case_id: str, ve
                                  reason="SETUP_CONTENT_CHANGED")
     before = snapshot(case)
     case.state = int(dc.transition(dc.CaseState(case.state), "approve"))
-    case.updated = now = deps.clock()
+    case.updated = case.approved_at = now = deps.clock()
     setup.state = int(ds.SetupState.APPROVED)
     setup.approved_by, setup.approved_at = p.user_id, now
     uow.flush()

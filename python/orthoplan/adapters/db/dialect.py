@@ -21,3 +21,17 @@ def insert(s: Session, table: Any) -> Any:
 
 def greatest(s: Session, a: Any, b: Any) -> Any:
     return func.greatest(a, b) if is_postgres(s) else func.max(a, b)  # SQLite's two-argument max is scalar
+
+
+def seconds_between(s: Session, start: Any, end: Any) -> Any:
+    """`end - start` in seconds, as a number."""
+    if is_postgres(s):
+        return func.extract("epoch", end - start)
+    return (func.julianday(end) - func.julianday(start)) * 86400.0
+
+
+def month_of(s: Session, t: Any) -> Any:
+    """'YYYY-MM' of a timestamp (UTC)."""
+    if is_postgres(s):
+        return func.to_char(func.timezone("UTC", t), "YYYY-MM")
+    return func.strftime("%Y-%m", t)

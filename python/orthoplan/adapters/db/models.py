@@ -124,6 +124,8 @@ class Case(Base):
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     parent_case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), nullable=True)  # refinements
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)  # a setup's
     __mapper_args__ = {"version_id_col": version}
 
 
