@@ -153,6 +153,20 @@ def test_actions_sticky_rejection_snooze_assignment_and_booking(api):
     assert listed(prov) == ["D"] and tc.opportunities.GetNeedsActionCount(qpb.GetNeedsActionCountRequest()).count == 0
     appts = prov.practice.ListAppointments(qpb.ListAppointmentsRequest(filter=f'patient_id = "{pats[4].id}"'))
     assert [(a.type, a.status) for a in appts.appointments] == [("Fit aligners", qpb.APPOINTMENT_BOOKED)]
+    # the patient cancels: the course is an opportunity again
+    appt = appts.appointments[0]
+    appt_id = appt.id
+    appt.status = qpb.APPOINTMENT_CANCELLED
+    assert prov.practice.UpdateAppointment(qpb.UpdateAppointmentRequest(appointment=appt)).status == \
+        qpb.APPOINTMENT_CANCELLED
+    assert sorted(listed(prov)) == ["D", "E"]
+    appt.status = 0
+    rpc_error(lambda: prov.practice.UpdateAppointment(qpb.UpdateAppointmentRequest(appointment=appt)), IA)
+    appt.status, appt.id = qpb.APPOINTMENT_BOOKED, "0" * 32
+    rpc_error(lambda: prov.practice.UpdateAppointment(qpb.UpdateAppointmentRequest(appointment=appt)), NF)
+    appt.id = appt_id
+    prov.practice.UpdateAppointment(qpb.UpdateAppointmentRequest(appointment=appt))
+    assert listed(prov) == ["D"]
     past = qpb.BookAction(start_time=ts(clock.now - timedelta(hours=1)))
     v = details(rpc_error(lambda: act(qpb.ActOnOpportunitiesRequest(course_ids=[ids["D"], ids["D"]], book=past)),
                           IA))["violations"]

@@ -94,6 +94,18 @@ def test_templates_packs_links_and_the_board(api):
             select(m.PackEvent).where(m.PackEvent.pack_id == pack.id).order_by(m.PackEvent.id)).scalars()]
     assert events == [("created", 1, 1, True), ("sent", 1, 2, True), ("moved", 2, 3, True)]
     assert moved.stage == ppb.FOLLOW_UP_REQUIRED
+    # the patient's reply joins the pack's history (posted as the page's form does)
+    token = re.search(r"/p/([\w-]+)", outbox(api, "practice_message")[-1].payload["body"]).group(1)
+    pages = PatientPages(api.runtime, "127.0.0.1:0").start()
+    try:
+        form = urllib.request.Request(f"{pages.url}/p/{token}/reply", data=b"text=Is+it+painful%3F", method="POST")
+        assert urllib.request.urlopen(form).status == 200  # followed the redirect back to the page
+    finally:
+        pages.stop()
+    history = prov.packs.ListPackEvents(ppb.ListPackEventsRequest(id=pack.id)).events
+    assert [(e.kind, e.text, bool(e.user_id)) for e in history][-2:] == [("replied", "Is it painful?", False),
+                                                                         ("opened", "", False)]
+    rpc_error(lambda: org.as_["provider_b"].packs.ListPackEvents(ppb.ListPackEventsRequest(id=pack.id)), NF)
 
 
 def _fetch(url: str) -> tuple[int, str]:

@@ -212,6 +212,13 @@ def move_pack(uow: SqlUnitOfWork, deps: Deps, p: Principal, pack_id: str, stage:
     return pack
 
 
+def events_of(uow: SqlUnitOfWork, p: Principal, pack_id: str) -> list[m.PackEvent]:
+    s = uow.session
+    visible_pack(s, p, pack_id)
+    return list(s.execute(select(m.PackEvent).where(m.PackEvent.pack_id == pack_id).order_by(m.PackEvent.id))
+                .scalars())
+
+
 @dataclass(frozen=True)
 class BoardArgs:
     created_by: str = ""

@@ -210,6 +210,28 @@ def add_appointment(uow: SqlUnitOfWork, deps: Deps, p: Principal, f: Appointment
     return row
 
 
+def update_appointment(uow: SqlUnitOfWork, deps: Deps, p: Principal, appointment_id: str,
+                       f: AppointmentFields) -> m.Appointment:
+    c = Collector()
+    v.ident(c, "appointment.id", appointment_id)
+    if f.start is None:
+        c.add("appointment.start_time", "is required")
+    if f.status not in {int(x) for x in AppointmentStatus}:
+        c.add("appointment.status", "must be BOOKED, ATTENDED, CANCELLED or MISSED")
+    v.text(c, "appointment.type", f.kind, max_len=100, required=False)
+    c.raise_if_any()
+    s = uow.session
+    row = s.execute(select(m.Appointment).where(m.Appointment.id == appointment_id, access.practice_condition(
+        p, m.Appointment.organization_id, m.Appointment.location_id)).with_for_update()).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"appointment {appointment_id} not found")
+    before = snapshot(row)
+    row.start, row.status, row.kind = f.start, f.status, f.kind.strip()
+    uow.flush()
+    record(s, deps, p, "update_appointment", "appointment", row.id, before, snapshot(row))
+    return row
+
+
 def list_appointments(uow: SqlUnitOfWork, p: Principal, page_size: int, page_token: str, filter_text: str,
                       order_by: str) -> tuple[list[m.Appointment], str]:
     c = Collector()

@@ -156,6 +156,12 @@ class CreateAppointmentRequest(_message.Message):
     request_id: str
     def __init__(self, appointment: _Optional[_Union[Appointment, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
+class UpdateAppointmentRequest(_message.Message):
+    __slots__ = ("appointment",)
+    APPOINTMENT_FIELD_NUMBER: _ClassVar[int]
+    appointment: Appointment
+    def __init__(self, appointment: _Optional[_Union[Appointment, _Mapping]] = ...) -> None: ...
+
 class ListAppointmentsRequest(_message.Message):
     __slots__ = ("page_size", "page_token", "filter", "order_by")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]

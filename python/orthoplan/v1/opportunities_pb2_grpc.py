@@ -55,6 +55,11 @@ class PracticeServiceStub:
                 request_serializer=orthoplan_dot_v1_dot_opportunities__pb2.CreateAppointmentRequest.SerializeToString,
                 response_deserializer=orthoplan_dot_v1_dot_opportunities__pb2.Appointment.FromString,
                 _registered_method=True)
+        self.UpdateAppointment = channel.unary_unary(
+                '/orthoplan.v1.PracticeService/UpdateAppointment',
+                request_serializer=orthoplan_dot_v1_dot_opportunities__pb2.UpdateAppointmentRequest.SerializeToString,
+                response_deserializer=orthoplan_dot_v1_dot_opportunities__pb2.Appointment.FromString,
+                _registered_method=True)
         self.ListAppointments = channel.unary_unary(
                 '/orthoplan.v1.PracticeService/ListAppointments',
                 request_serializer=orthoplan_dot_v1_dot_opportunities__pb2.ListAppointmentsRequest.SerializeToString,
@@ -99,6 +104,13 @@ class PracticeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UpdateAppointment(self, request, context):
+        """Changes an appointment's start time, status or type.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListAppointments(self, request, context):
         """Lists appointments.
         """
@@ -134,6 +146,11 @@ def add_PracticeServiceServicer_to_server(servicer, server):
             'CreateAppointment': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateAppointment,
                     request_deserializer=orthoplan_dot_v1_dot_opportunities__pb2.CreateAppointmentRequest.FromString,
+                    response_serializer=orthoplan_dot_v1_dot_opportunities__pb2.Appointment.SerializeToString,
+            ),
+            'UpdateAppointment': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateAppointment,
+                    request_deserializer=orthoplan_dot_v1_dot_opportunities__pb2.UpdateAppointmentRequest.FromString,
                     response_serializer=orthoplan_dot_v1_dot_opportunities__pb2.Appointment.SerializeToString,
             ),
             'ListAppointments': grpc.unary_unary_rpc_method_handler(
@@ -255,6 +272,33 @@ class PracticeService:
             target,
             '/orthoplan.v1.PracticeService/CreateAppointment',
             orthoplan_dot_v1_dot_opportunities__pb2.CreateAppointmentRequest.SerializeToString,
+            orthoplan_dot_v1_dot_opportunities__pb2.Appointment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateAppointment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/orthoplan.v1.PracticeService/UpdateAppointment',
+            orthoplan_dot_v1_dot_opportunities__pb2.UpdateAppointmentRequest.SerializeToString,
             orthoplan_dot_v1_dot_opportunities__pb2.Appointment.FromString,
             options,
             channel_credentials,

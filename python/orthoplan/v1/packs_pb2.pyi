@@ -145,6 +145,34 @@ class MovePackRequest(_message.Message):
     etag: str
     def __init__(self, id: _Optional[str] = ..., stage: _Optional[_Union[PackStage, str]] = ..., etag: _Optional[str] = ...) -> None: ...
 
+class ListPackEventsRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class PackEvent(_message.Message):
+    __slots__ = ("kind", "from_stage", "to_stage", "text", "user_id", "time")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    FROM_STAGE_FIELD_NUMBER: _ClassVar[int]
+    TO_STAGE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    from_stage: PackStage
+    to_stage: PackStage
+    text: str
+    user_id: str
+    time: _timestamp_pb2.Timestamp
+    def __init__(self, kind: _Optional[str] = ..., from_stage: _Optional[_Union[PackStage, str]] = ..., to_stage: _Optional[_Union[PackStage, str]] = ..., text: _Optional[str] = ..., user_id: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListPackEventsResponse(_message.Message):
+    __slots__ = ("events",)
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[PackEvent]
+    def __init__(self, events: _Optional[_Iterable[_Union[PackEvent, _Mapping]]] = ...) -> None: ...
+
 class GetPipelineBoardRequest(_message.Message):
     __slots__ = ("created_by", "from_date", "to_date", "plan_type", "per_stage")
     CREATED_BY_FIELD_NUMBER: _ClassVar[int]

@@ -66,6 +66,11 @@ class PackServiceStub:
                 request_serializer=orthoplan_dot_v1_dot_packs__pb2.MovePackRequest.SerializeToString,
                 response_deserializer=orthoplan_dot_v1_dot_packs__pb2.TreatmentPack.FromString,
                 _registered_method=True)
+        self.ListPackEvents = channel.unary_unary(
+                '/orthoplan.v1.PackService/ListPackEvents',
+                request_serializer=orthoplan_dot_v1_dot_packs__pb2.ListPackEventsRequest.SerializeToString,
+                response_deserializer=orthoplan_dot_v1_dot_packs__pb2.ListPackEventsResponse.FromString,
+                _registered_method=True)
         self.GetPipelineBoard = channel.unary_unary(
                 '/orthoplan.v1.PackService/GetPipelineBoard',
                 request_serializer=orthoplan_dot_v1_dot_packs__pb2.GetPipelineBoardRequest.SerializeToString,
@@ -120,6 +125,13 @@ class PackServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListPackEvents(self, request, context):
+        """A pack's history, with the patient's replies.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetPipelineBoard(self, request, context):
         """The board: every stage with its count, total value and packs.
         """
@@ -159,6 +171,11 @@ def add_PackServiceServicer_to_server(servicer, server):
                     servicer.MovePack,
                     request_deserializer=orthoplan_dot_v1_dot_packs__pb2.MovePackRequest.FromString,
                     response_serializer=orthoplan_dot_v1_dot_packs__pb2.TreatmentPack.SerializeToString,
+            ),
+            'ListPackEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPackEvents,
+                    request_deserializer=orthoplan_dot_v1_dot_packs__pb2.ListPackEventsRequest.FromString,
+                    response_serializer=orthoplan_dot_v1_dot_packs__pb2.ListPackEventsResponse.SerializeToString,
             ),
             'GetPipelineBoard': grpc.unary_unary_rpc_method_handler(
                     servicer.GetPipelineBoard,
@@ -330,6 +347,33 @@ class PackService:
             '/orthoplan.v1.PackService/MovePack',
             orthoplan_dot_v1_dot_packs__pb2.MovePackRequest.SerializeToString,
             orthoplan_dot_v1_dot_packs__pb2.TreatmentPack.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPackEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/orthoplan.v1.PackService/ListPackEvents',
+            orthoplan_dot_v1_dot_packs__pb2.ListPackEventsRequest.SerializeToString,
+            orthoplan_dot_v1_dot_packs__pb2.ListPackEventsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -48,6 +48,12 @@ class PracticeServicer(qpb_grpc.PracticeServiceServicer):
         return mutate(self.rt, "CreateAppointment", request, request.request_id, lambda uow, p: convert.appointment(
             practice.add_appointment(uow, self.rt.deps, p, f)), qpb.Appointment)
 
+    def UpdateAppointment(self, request, context):
+        a = request.appointment
+        f = practice.AppointmentFields(a.patient_id, _when(a.start_time, a.HasField("start_time")), a.status, a.type)
+        return mutate(self.rt, "UpdateAppointment", request, "", lambda uow, p: convert.appointment(
+            practice.update_appointment(uow, self.rt.deps, p, a.id, f)), qpb.Appointment)
+
     def ListAppointments(self, request, context):
         def body(uow, p):
             rows, nxt = practice.list_appointments(uow, p, request.page_size, request.page_token, request.filter,

@@ -48,6 +48,11 @@ class PackServicer(ppb_grpc.PackServiceServicer):
         return mutate(self.rt, "MovePack", request, "", lambda uow, p: convert.pack(
             packs.move_pack(uow, self.rt.deps, p, request.id, request.stage, request.etag)), ppb.TreatmentPack)
 
+    def ListPackEvents(self, request, context):
+        return read(self.rt, lambda uow, p: ppb.ListPackEventsResponse(events=[ppb.PackEvent(
+            kind=e.kind, from_stage=e.from_stage, to_stage=e.to_stage, text=e.text, user_id=e.user_id or "",
+            time=convert.ts(e.created)) for e in packs.events_of(uow, p, request.id)]))
+
     def GetPipelineBoard(self, request, context):
         args = packs.BoardArgs(request.created_by, request.from_date, request.to_date, request.plan_type,
                                request.per_stage)
