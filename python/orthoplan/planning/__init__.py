@@ -1,0 +1,1 @@
+"""The planning pipeline: from segmented scans to a plan a clinician reviews."""
