@@ -1,0 +1,181 @@
+"""From teeth and their targets to a checked plan: per-stage limits by tooth type (clinical defaults,
+the provider's preferences on top), targets from clinical movement values, staging by the kernels,
+every stage checked for contacts between neighbours and against the opposing arch, and the tooth
+movement table. Collisions found are reported, never hidden (resolving them by re-timing and IPR
+is the next step of the pipeline)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import kernels as K
+from ..kernels.staging import LIMIT_COLUMNS, make_problem, movement_components
+from .scans import Arch, neighbour_pairs, opposing_pairs
+
+# tooth types by FDI position (1-7): rows of the limits table
+TYPES = {1: "incisor", 2: "incisor", 3: "canine", 4: "premolar", 5: "premolar", 6: "molar", 7: "molar"}
+TYPE_ROWS = ("incisor", "canine", "premolar", "molar")
+# per aligner: mesial-distal, buccal-lingual, intrusion, extrusion (mm); rotation, tip, torque (deg).
+# Rounded teeth (canines, premolars) rotate less readily: a lower rotation limit.
+DEFAULT_LIMITS = {
+    "incisor": (0.25, 0.25, 0.15, 0.15, 2.0, 2.0, 1.0),
+    "canine": (0.25, 0.25, 0.15, 0.15, 1.5, 2.0, 1.0),
+    "premolar": (0.25, 0.25, 0.15, 0.15, 1.5, 2.0, 1.0),
+    "molar": (0.20, 0.20, 0.15, 0.15, 1.0, 1.5, 1.0),
+}
+MOVEMENT_KEYS = ("mesial", "buccal", "extrusion", "rotation", "tip", "torque")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Per-stage limits by tooth type; `overrides` (the provider's preferences) replace single
+    values, e.g. {"canine": {"rotation": 1.0}}; `collision_tolerance` (mm) is how deep a contact
+    may get beyond the scanned one before it is reported."""
+
+    overrides: dict[str, dict[str, float]] = field(default_factory=dict)
+    collision_tolerance: float = 0.10
+
+    def table(self) -> np.ndarray:
+        rows = []
+        for name in TYPE_ROWS:
+            row = list(DEFAULT_LIMITS[name])
+            for key, value in self.overrides.get(name, {}).items():
+                if key not in LIMIT_COLUMNS:
+                    raise ValueError(f"overrides: {name}.{key} is not one of {', '.join(LIMIT_COLUMNS)}")
+                if not (isinstance(value, (int, float)) and 0 < value <= 10):
+                    raise ValueError(f"overrides: {name}.{key} must be a positive number up to 10")
+                row[LIMIT_COLUMNS.index(key)] = float(value)
+            rows.append(row)
+        unknown = set(self.overrides) - set(TYPE_ROWS)
+        if unknown:
+            raise ValueError(f"overrides: {sorted(unknown)} are not tooth types ({', '.join(TYPE_ROWS)})")
+        return np.array(rows)
+
+
+def target_from_movements(arch: Arch, movements: dict[int, dict[str, float]]) -> dict[int, np.ndarray]:
+    """Target poses (mesh -> world, [4, 4]) from clinical movement values per tooth, in its frame:
+    mesial (mm, + toward the midline), buccal (mm, + toward the cheek or lip), extrusion (mm, +
+    out of the bone, - intrusion), rotation about the long axis, tip about the buccal-lingual axis,
+    torque about the mesial-distal axis (degrees, right-hand rule about the frame's axes)."""
+    right_q = 1 if arch.jaw == "upper" else 4
+    targets = {}
+    for fdi, tooth in arch.teeth.items():
+        mv = movements.get(fdi, {})
+        bad = set(mv) - set(MOVEMENT_KEYS)
+        if bad:
+            raise ValueError(f"movements: tooth {fdi}: {sorted(bad)} are not one of {', '.join(MOVEMENT_KEYS)}")
+        # y = z x x points lingual on the patient's right: buccal is -y there
+        side = -1.0 if fdi // 10 == right_q else 1.0
+        t = np.array([mv.get("mesial", 0.0), side * mv.get("buccal", 0.0), mv.get("extrusion", 0.0)])
+        rv = np.radians([mv.get("torque", 0.0), mv.get("tip", 0.0), mv.get("rotation", 0.0)])
+        local = np.eye(4)
+        local[:3, :3] = _rotation(rv)
+        local[:3, 3] = t
+        frame = tooth.frame
+        targets[fdi] = frame @ local @ np.linalg.inv(frame)
+    unknown = set(movements) - set(arch.teeth)
+    if unknown:
+        raise ValueError(f"movements: teeth {sorted(unknown)} are not in the {arch.jaw} arch")
+    return targets
+
+
+def _rotation(rv: np.ndarray) -> np.ndarray:
+    angle = float(np.linalg.norm(rv))
+    if angle < 1e-12:
+        return np.eye(3)
+    k = rv / angle
+    kx = np.array([[0, -k[2], k[1]], [k[2], 0, -k[0]], [-k[1], k[0], 0]])
+    return np.eye(3) + math.sin(angle) * kx + (1 - math.cos(angle)) * kx @ kx
+
+
+@dataclass
+class Collision:
+    teeth: tuple[int, int]
+    stage: int
+    depth: float  # mm beyond the scanned contact
+    where: tuple[float, float, float]  # a witness point on the first tooth (world, mm)
+
+
+@dataclass
+class ArchPlan:
+    arch: Arch
+    teeth: list[int]  # FDI, in pose order
+    n_stages: int
+    poses: np.ndarray  # [S+1, T, 4, 4]
+    movement: dict[int, dict[str, float]]  # per tooth: total per component (mm, deg)
+    steps: dict[int, int]  # per tooth: stages it moves in
+    # (tooth, component, per stage, limit): what the policy could not keep (none when staging works)
+    over_limit: list[tuple[int, str, float, float]] = field(default_factory=list)
+    collisions: list[Collision] = field(default_factory=list)
+
+
+def plan_arch(arch: Arch, targets: dict[int, np.ndarray], policy: Policy = Policy(), *,
+              opposing: Arch | None = None, opposing_poses: np.ndarray | None = None,
+              backend: str | None = None) -> ArchPlan:
+    """Stage one arch and check every stage. Contacts are measured against the scanned state: a pair
+    touching in the scan (every neighbour pair does) is only reported when it gets deeper than
+    `policy.collision_tolerance`."""
+    teeth = arch.order()
+    t = len(teeth)
+    limits = policy.table()
+    types = np.array([TYPE_ROWS.index(TYPES[f % 10]) for f in teeth])
+    initial = np.tile(np.eye(4), (t, 1, 1))
+    target = np.array([targets.get(f, np.eye(4)) for f in teeth])
+    frames = np.array([arch.teeth[f].frame for f in teeth])
+    result = K.stage(initial, target, frames, types, limits, backend=backend)
+    n = int(np.asarray(result.n_stages)[0])
+    poses = np.asarray(result.poses)[0, : n + 1].astype(np.float64)
+    trans, rotvec = movement_components(make_problem(initial, target, frames, types, limits))
+    steps = np.asarray(result.steps)[0]
+    side = {f: (-1.0 if f // 10 in (1, 4) else 1.0) for f in teeth}
+    movement, over = {}, []
+    for i, f in enumerate(teeth):
+        deg = np.degrees(rotvec[i])
+        movement[f] = {"mesial": float(trans[i, 0]), "buccal": float(side[f] * trans[i, 1]),
+                       "extrusion": float(trans[i, 2]), "rotation": float(deg[2]), "tip": float(deg[1]),
+                       "torque": float(deg[0])}
+        k = max(int(steps[i]), 1)
+        lim = limits[types[i]]
+        per = {"mesial_distal": abs(trans[i, 0]) / k, "buccal_lingual": abs(trans[i, 1]) / k,
+               "intrusion" if trans[i, 2] < 0 else "extrusion": abs(trans[i, 2]) / k,
+               "rotation": abs(deg[2]) / k, "tip": abs(deg[1]) / k, "torque": abs(deg[0]) / k}
+        over += [(f, name, float(v), float(lim[LIMIT_COLUMNS.index(name)])) for name, v in per.items()
+                 if v > lim[LIMIT_COLUMNS.index(name)] + 1e-6]
+    plan = ArchPlan(arch, teeth, n, poses, movement, {f: int(s) for f, s in zip(teeth, steps, strict=True)}, over)
+    plan.collisions = _collisions(plan, policy, opposing, opposing_poses, backend)
+    return plan
+
+
+def _collisions(plan: ArchPlan, policy: Policy, opposing: Arch | None, opposing_poses: np.ndarray | None,
+                backend: str | None) -> list[Collision]:
+    arch, teeth = plan.arch, plan.teeth
+    meshes = [(arch.teeth[f].mesh.vertices, arch.teeth[f].mesh.faces) for f in teeth]
+    index = {f: i for i, f in enumerate(teeth)}
+    pairs = [(index[a], index[b]) for a, b in neighbour_pairs(arch)]
+    poses = plan.poses
+    if opposing is not None:
+        other = opposing.order()
+        meshes += [(opposing.teeth[f].mesh.vertices, opposing.teeth[f].mesh.faces) for f in other]
+        index.update({f: len(teeth) + i for i, f in enumerate(other)})
+        up, lo = (arch, opposing) if arch.jaw == "upper" else (opposing, arch)
+        pairs += [(index[a], index[b]) for a, b in opposing_pairs(up, lo)]
+        still = opposing_poses if opposing_poses is not None else np.tile(np.eye(4), (len(other), 1, 1))
+        if still.ndim == 3:
+            still = np.broadcast_to(still, (len(poses), *still.shape))
+        poses = np.concatenate([poses, still[: len(poses)]], axis=1)
+    prep = K.prepare_case(meshes)
+    res = K.clearance(prep, poses[None], np.array(pairs), backend=backend)
+    c = np.asarray(res.clearance)[0]  # [S+1, P]
+    wa = np.asarray(res.witness_a)[0]
+    names = {i: f for f, i in index.items()}
+    baseline = np.minimum(np.where(np.isfinite(c[0]), c[0], 0.0), 0.0)  # the scanned contact
+    out = []
+    for p, (a, b) in enumerate(pairs):
+        depth = baseline[p] - c[:, p]
+        worst = int(np.nanargmax(np.where(np.isfinite(depth), depth, -np.inf)))
+        if np.isfinite(depth[worst]) and depth[worst] > policy.collision_tolerance:
+            out.append(Collision((names[a], names[b]), worst, float(depth[worst]), tuple(map(float, wa[worst, p]))))
+    return sorted(out, key=lambda x: -x.depth)
