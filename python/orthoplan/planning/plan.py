@@ -112,13 +112,62 @@ class ArchPlan:
     collisions: list[Collision] = field(default_factory=list)
 
 
+class Checker:
+    """The clearance structures of one arch (and the opposing one) and the pairs to check, built
+    once per case: re-staging after an edit then costs only the staging and the check."""
+
+    def __init__(self, arch: Arch, opposing: Arch | None = None):
+        self.arch, self.opposing = arch, opposing
+        self.teeth = arch.order()
+        self.other = opposing.order() if opposing is not None else []
+        meshes = [(arch.teeth[f].mesh.vertices, arch.teeth[f].mesh.faces) for f in self.teeth]
+        meshes += [(opposing.teeth[f].mesh.vertices, opposing.teeth[f].mesh.faces) for f in self.other]
+        self.index = {f: i for i, f in enumerate(self.teeth + self.other)}
+        pairs = [(self.index[a], self.index[b]) for a, b in neighbour_pairs(arch)]
+        if opposing is not None:
+            up, lo = (arch, opposing) if arch.jaw == "upper" else (opposing, arch)
+            pairs += [(self.index[a], self.index[b]) for a, b in opposing_pairs(up, lo)]
+        self.pairs = np.array(pairs)
+        self.prepared = K.prepare_case(meshes)
+        self.baseline: np.ndarray | None = None  # the scanned contacts, measured once
+
+    def check(self, poses: np.ndarray, policy: Policy, opposing_poses: np.ndarray | None = None,
+              backend: str | None = None) -> list[Collision]:
+        if self.other:
+            still = opposing_poses if opposing_poses is not None else np.tile(np.eye(4), (len(self.other), 1, 1))
+            if still.ndim == 3:
+                still = np.broadcast_to(still, (len(poses), *still.shape))
+            poses = np.concatenate([poses, still[: len(poses)]], axis=1)
+        res = K.clearance(self.prepared, poses[None], self.pairs, backend=backend)
+        c = np.asarray(res.clearance)[0]  # [S+1, P]
+        wa = np.asarray(res.witness_a)[0]
+        if self.baseline is None:
+            scanned = K.clearance(self.prepared, np.tile(np.eye(4), (1, 1, len(self.index), 1, 1)), self.pairs,
+                                  backend=backend)
+            c0 = np.asarray(scanned.clearance)[0, 0]
+            self.baseline = np.minimum(np.where(np.isfinite(c0), c0, 0.0), 0.0)
+        names = {i: f for f, i in self.index.items()}
+        out = []
+        for p, (a, b) in enumerate(self.pairs):
+            depth = self.baseline[p] - c[:, p]
+            depth = np.where(np.isfinite(depth), depth, -np.inf)
+            worst = int(np.argmax(depth))
+            if depth[worst] > policy.collision_tolerance:
+                out.append(Collision((names[a], names[b]), worst, float(depth[worst]),
+                                     tuple(map(float, wa[worst, p]))))
+        return sorted(out, key=lambda x: -x.depth)
+
+
 def plan_arch(arch: Arch, targets: dict[int, np.ndarray], policy: Policy = Policy(), *,
               opposing: Arch | None = None, opposing_poses: np.ndarray | None = None,
-              backend: str | None = None) -> ArchPlan:
+              checker: Checker | None = None, backend: str | None = None) -> ArchPlan:
     """Stage one arch and check every stage. Contacts are measured against the scanned state: a pair
     touching in the scan (every neighbour pair does) is only reported when it gets deeper than
-    `policy.collision_tolerance`."""
-    teeth = arch.order()
+    `policy.collision_tolerance`. Pass the case's `checker` to reuse its prepared structures."""
+    checker = checker or Checker(arch, opposing)
+    if checker.arch is not arch:
+        raise ValueError("checker: built for another arch")
+    teeth = checker.teeth
     t = len(teeth)
     limits = policy.table()
     types = np.array([TYPE_ROWS.index(TYPES[f % 10]) for f in teeth])
@@ -145,37 +194,5 @@ def plan_arch(arch: Arch, targets: dict[int, np.ndarray], policy: Policy = Polic
         over += [(f, name, float(v), float(lim[LIMIT_COLUMNS.index(name)])) for name, v in per.items()
                  if v > lim[LIMIT_COLUMNS.index(name)] + 1e-6]
     plan = ArchPlan(arch, teeth, n, poses, movement, {f: int(s) for f, s in zip(teeth, steps, strict=True)}, over)
-    plan.collisions = _collisions(plan, policy, opposing, opposing_poses, backend)
+    plan.collisions = checker.check(poses, policy, opposing_poses, backend)
     return plan
-
-
-def _collisions(plan: ArchPlan, policy: Policy, opposing: Arch | None, opposing_poses: np.ndarray | None,
-                backend: str | None) -> list[Collision]:
-    arch, teeth = plan.arch, plan.teeth
-    meshes = [(arch.teeth[f].mesh.vertices, arch.teeth[f].mesh.faces) for f in teeth]
-    index = {f: i for i, f in enumerate(teeth)}
-    pairs = [(index[a], index[b]) for a, b in neighbour_pairs(arch)]
-    poses = plan.poses
-    if opposing is not None:
-        other = opposing.order()
-        meshes += [(opposing.teeth[f].mesh.vertices, opposing.teeth[f].mesh.faces) for f in other]
-        index.update({f: len(teeth) + i for i, f in enumerate(other)})
-        up, lo = (arch, opposing) if arch.jaw == "upper" else (opposing, arch)
-        pairs += [(index[a], index[b]) for a, b in opposing_pairs(up, lo)]
-        still = opposing_poses if opposing_poses is not None else np.tile(np.eye(4), (len(other), 1, 1))
-        if still.ndim == 3:
-            still = np.broadcast_to(still, (len(poses), *still.shape))
-        poses = np.concatenate([poses, still[: len(poses)]], axis=1)
-    prep = K.prepare_case(meshes)
-    res = K.clearance(prep, poses[None], np.array(pairs), backend=backend)
-    c = np.asarray(res.clearance)[0]  # [S+1, P]
-    wa = np.asarray(res.witness_a)[0]
-    names = {i: f for f, i in index.items()}
-    baseline = np.minimum(np.where(np.isfinite(c[0]), c[0], 0.0), 0.0)  # the scanned contact
-    out = []
-    for p, (a, b) in enumerate(pairs):
-        depth = baseline[p] - c[:, p]
-        worst = int(np.nanargmax(np.where(np.isfinite(depth), depth, -np.inf)))
-        if np.isfinite(depth[worst]) and depth[worst] > policy.collision_tolerance:
-            out.append(Collision((names[a], names[b]), worst, float(depth[worst]), tuple(map(float, wa[worst, p]))))
-    return sorted(out, key=lambda x: -x.depth)
