@@ -15,6 +15,7 @@ import click
 
 from ..config import Settings
 from . import cli_api
+from .cli_plan import plan_command
 
 if TYPE_CHECKING:
     from ..bootstrap import App
@@ -27,6 +28,7 @@ def main() -> None:
 
 
 cli_api.install(main)
+main.add_command(plan_command)
 
 
 @main.command()

@@ -1,0 +1,44 @@
+"""`orthoplan plan MANIFEST --out DIR`: plan a case from its manifest and write the outputs."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from tabulate import tabulate
+
+
+@click.command("plan")
+@click.argument("manifest", type=click.Path(dir_okay=False))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="folder for the outputs")
+@click.option("--no-models", is_flag=True, help="skip the per-stage STL models")
+@click.option("--verbose", is_flag=True, help="on an error, show the trace")
+def plan_command(manifest: str, out: str, no_models: bool, verbose: bool) -> None:
+    """Plan a case: stage every tooth under the policy, check every stage for contacts, and write
+    plan.json, movement_table.csv, collisions.csv and one STL model per stage and arch."""
+    from ..planning import manifest as mf
+    from ..planning import outputs
+    from ..planning.scans import ScanError
+
+    t0 = time.perf_counter()
+    try:
+        with click.progressbar(length=100, label="planning", show_eta=False, file=sys.stderr,
+                               item_show_func=lambda s: s or "") as bar:
+            def step(what: str) -> None:
+                bar.update(5, what)
+            plan = outputs.plan_case(mf.load(manifest), progress=step)
+            written = outputs.write(plan, out, models=not no_models, progress=step)
+            bar.update(100)
+    except (mf.ManifestError, ScanError, ValueError, OSError) as e:
+        if verbose:
+            raise
+        first, *more = str(e).splitlines() or [e.__class__.__name__]
+        raise click.ClickException(first + "".join(f"\n  {line}" for line in more)) from None
+    rows = []
+    for jaw, p in plan.arches.items():
+        moving = sum(1 for f in p.teeth if p.steps[f])
+        rows.append([jaw, len(p.teeth), moving, p.n_stages, plan.aligners - p.n_stages, len(p.collisions),
+                     len(p.over_limit)])
+    click.echo(tabulate(rows, headers=["arch", "teeth", "moving", "active", "passive", "contacts", "over limit"]))
+    click.echo(f"{plan.aligners} aligners; {len(written)} files in {out} ({time.perf_counter() - t0:.1f} s)")

@@ -1,0 +1,147 @@
+"""The case manifest (JSON): the scans, the target as clinical movement values, the staging policy,
+the teeth that must not move. Paths are relative to the manifest. Every problem is reported with
+where it is (`manifest.json: targets.upper.11.twist: ...`), all at once."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .plan import MOVEMENT_KEYS, Policy
+from .scans import Arch, ScanError, arch_from_folder, arch_from_labelled
+
+FORMAT_VERSION = 1
+_TOP = {"version", "upper", "lower", "targets", "policy", "do_not_move", "ipr_allowed", "attachments_allowed"}
+
+
+class ManifestError(ValueError):
+    """A manifest that cannot be planned, with every problem and where it is."""
+
+
+@dataclass
+class Manifest:
+    path: Path
+    scans: dict[str, dict[str, str]]  # jaw -> {"labelled": file} or {"teeth": folder}
+    targets: dict[str, dict[int, dict[str, float]]]
+    policy: Policy
+    do_not_move: frozenset[int] = frozenset()
+    ipr_allowed: bool = False
+    attachments_allowed: bool = False
+    problems: list[str] = field(default_factory=list)
+
+    def arch(self, jaw: str) -> Arch:
+        spec = self.scans[jaw]
+        where = self.path.parent / next(iter(spec.values()))
+        return arch_from_labelled(where, jaw) if "labelled" in spec else arch_from_folder(where, jaw)
+
+
+def load(path: str | Path) -> Manifest:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ManifestError(f"{path}: not a JSON manifest ({e})") from None
+    if not isinstance(data, dict):
+        raise ManifestError(f"{path}: the manifest must be a JSON object")
+    problems: list[str] = []
+
+    def bad(where: str, what: str) -> None:
+        problems.append(f"{path.name}: {where}: {what}")
+    for key in sorted(set(data) - _TOP):
+        bad(key, f"unknown key (known: {', '.join(sorted(_TOP))})")
+    if data.get("version") != FORMAT_VERSION:
+        bad("version", f"must be {FORMAT_VERSION}")
+    scans: dict[str, dict[str, str]] = {}
+    for jaw in ("upper", "lower"):
+        spec = data.get(jaw)
+        if spec is None:
+            continue
+        if not isinstance(spec, dict) or len(spec) != 1 or next(iter(spec)) not in ("labelled", "teeth") \
+                or not isinstance(next(iter(spec.values())), str):
+            bad(jaw, 'must be {"labelled": "arch.vtp"} or {"teeth": "folder of tooth_NN.stl"}')
+            continue
+        scans[jaw] = spec
+    if not scans:
+        bad("upper", "give at least one arch (upper and/or lower)")
+    targets: dict[str, dict[int, dict[str, float]]] = {}
+    raw_targets = data.get("targets", {})
+    if not isinstance(raw_targets, dict):
+        bad("targets", "must be an object by jaw")
+        raw_targets = {}
+    for jaw, teeth in raw_targets.items():
+        if jaw not in scans:
+            bad(f"targets.{jaw}", "names an arch the manifest does not give")
+            continue
+        if not isinstance(teeth, dict):
+            bad(f"targets.{jaw}", "must be an object by FDI number")
+            continue
+        targets[jaw] = {}
+        for fdi, moves in teeth.items():
+            if not (isinstance(fdi, str) and fdi.isdigit()) or not isinstance(moves, dict):
+                bad(f"targets.{jaw}.{fdi}", "must be an FDI number with an object of movement values")
+                continue
+            for key, value in moves.items():
+                if key not in MOVEMENT_KEYS:
+                    bad(f"targets.{jaw}.{fdi}.{key}", f"unknown movement (known: {', '.join(MOVEMENT_KEYS)})")
+                elif not isinstance(value, (int, float)) or isinstance(value, bool) or abs(value) > 45:
+                    bad(f"targets.{jaw}.{fdi}.{key}", "must be a number (mm or degrees) of at most 45")
+            targets[jaw][int(fdi)] = {k: float(v) for k, v in moves.items()
+                                      if k in MOVEMENT_KEYS and isinstance(v, (int, float))}
+    policy_raw = data.get("policy", {})
+    policy = Policy()
+    if not isinstance(policy_raw, dict) or set(policy_raw) - {"overrides", "collision_tolerance"}:
+        bad("policy", 'may hold "overrides" and "collision_tolerance" only')
+    else:
+        tol = policy_raw.get("collision_tolerance", 0.1)
+        if not isinstance(tol, (int, float)) or not 0 <= tol <= 1:
+            bad("policy.collision_tolerance", "must be 0-1 mm")
+            tol = 0.1
+        policy = Policy(overrides=policy_raw.get("overrides", {}), collision_tolerance=float(tol))
+        try:
+            policy.table()
+        except ValueError as e:
+            bad("policy", str(e))
+    still = data.get("do_not_move", [])
+    if not isinstance(still, list) or not all(isinstance(f, int) for f in still):
+        bad("do_not_move", "must be a list of FDI numbers")
+        still = []
+    for jaw, teeth in targets.items():
+        for fdi in sorted(set(teeth) & set(still)):
+            bad(f"targets.{jaw}.{fdi}", "moves a tooth listed in do_not_move")
+    for flag in ("ipr_allowed", "attachments_allowed"):
+        if not isinstance(data.get(flag, False), bool):
+            bad(flag, "must be true or false")
+    if problems:
+        raise ManifestError("\n".join(problems))
+    return Manifest(path, scans, targets, policy, frozenset(still), data.get("ipr_allowed", False),
+                    data.get("attachments_allowed", False))
+
+
+def arches(manifest: Manifest) -> dict[str, Arch]:
+    """Reads the scans; a ScanError names its file."""
+    out = {}
+    for jaw in manifest.scans:
+        try:
+            out[jaw] = manifest.arch(jaw)
+        except ScanError:
+            raise
+        except ValueError as e:  # e.g. movements naming teeth that are absent
+            raise ManifestError(f"{manifest.path.name}: {jaw}: {e}") from None
+    return out
+
+
+def as_json(obj: Any) -> str:
+    """Reproducible JSON: sorted keys, rounded floats."""
+    def clean(x: Any) -> Any:
+        if isinstance(x, float):
+            return round(x, 4) + 0.0
+        if isinstance(x, dict):
+            return {str(k): clean(v) for k, v in x.items()}
+        if isinstance(x, (list, tuple)):
+            return [clean(v) for v in x]
+        return x
+    return json.dumps(clean(obj), indent=2, sort_keys=True) + "\n"

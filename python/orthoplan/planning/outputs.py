@@ -1,0 +1,135 @@
+"""A whole case planned from its manifest, and the files a clinician reviews: plan.json (versioned),
+the tooth movement table and the collision report as CSV, and one printable STL model per stage
+and arch. The same manifest gives the same bytes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import manifest as mf
+from .plan import MOVEMENT_KEYS, ArchPlan, Checker, plan_arch, target_from_movements
+from .scans import Arch, Mesh
+
+PLAN_FORMAT = "orthoplan.plan/1"
+
+
+@dataclass
+class CasePlan:
+    manifest: mf.Manifest
+    arches: dict[str, ArchPlan]
+    aligners: int  # both arches finish together: the shorter one gets passive aligners
+
+    def poses_at(self, jaw: str, stage: int) -> np.ndarray:
+        plan = self.arches[jaw]
+        return plan.poses[min(stage, plan.n_stages)]
+
+
+def plan_case(m: mf.Manifest, progress: Callable[[str], None] = lambda _: None) -> CasePlan:
+    progress("reading scans")
+    arches = mf.arches(m)
+    plans: dict[str, ArchPlan] = {}
+    for jaw, arch in arches.items():
+        progress(f"staging the {jaw} arch")
+        try:
+            targets = target_from_movements(arch, m.targets.get(jaw, {}))
+        except ValueError as e:
+            raise mf.ManifestError(f"{m.path.name}: targets.{jaw}: {e}") from None
+        plans[jaw] = plan_arch(arch, targets, m.policy, checker=Checker(arch))
+    aligners = max(p.n_stages for p in plans.values())
+    if len(plans) == 2:
+        progress("checking the arches against each other")
+        up, lo = plans["upper"], plans["lower"]
+
+        def padded(p: ArchPlan) -> np.ndarray:
+            return np.concatenate([p.poses, np.repeat(p.poses[-1:], aligners - p.n_stages, axis=0)])
+        up.collisions = Checker(up.arch, lo.arch).check(padded(up), m.policy, padded(lo))
+    return CasePlan(m, plans, aligners)
+
+
+def _arch_mesh(arch: Arch, poses: np.ndarray, order: list[int]) -> Mesh:
+    verts, faces, offset = [], [], 0
+    parts = [(arch.teeth[f].mesh, poses[i]) for i, f in enumerate(order)]
+    if arch.gingiva is not None:
+        parts.append((arch.gingiva, np.eye(4)))
+    for mesh, pose in parts:
+        verts.append(mesh.vertices @ pose[:3, :3].T + pose[:3, 3])
+        faces.append(mesh.faces + offset)
+        offset += len(mesh.vertices)
+    return Mesh(np.concatenate(verts), np.concatenate(faces))
+
+
+def stl_bytes(mesh: Mesh, name: str) -> bytes:
+    """Binary STL (little-endian float32), facet normals from the winding."""
+    tri = mesh.vertices[mesh.faces].astype(np.float64)
+    n = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
+    n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
+    rec = np.zeros(len(tri), dtype=[("n", "<f4", 3), ("v", "<f4", (3, 3)), ("attr", "<u2")])
+    rec["n"], rec["v"] = n, tri
+    header = f"orthoplan {name}".encode()[:80].ljust(80, b" ")
+    return header + struct.pack("<I", len(tri)) + rec.tobytes()
+
+
+def summary(plan: CasePlan) -> dict:
+    out = {"format": PLAN_FORMAT, "aligners": plan.aligners, "arches": {}}
+    for jaw, p in plan.arches.items():
+        out["arches"][jaw] = {
+            "active_aligners": p.n_stages, "passive_aligners": plan.aligners - p.n_stages,
+            "teeth": p.teeth, "stages_per_tooth": {str(f): p.steps[f] for f in p.teeth},
+            "movement": {str(f): p.movement[f] for f in p.teeth},
+            "over_limit": [{"tooth": f, "component": c, "per_stage": v, "limit": lim}
+                           for f, c, v, lim in p.over_limit],
+            "collisions": [{"teeth": list(c.teeth), "stage": c.stage, "depth_mm": c.depth, "witness": list(c.where)}
+                           for c in p.collisions],
+            "poses": [[pose[:3].reshape(-1).tolist() for pose in stage] for stage in p.poses],
+        }
+    return out
+
+
+def _num(v: float, places: int = 3) -> str:
+    return f"{round(v, places) + 0.0:.{places}f}"  # + 0.0: no "-0.000"
+
+
+def write(plan: CasePlan, out: str | Path, *, models: bool = True,
+          progress: Callable[[str], None] = lambda _: None) -> list[Path]:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+
+    def put(name: str, data: bytes) -> None:
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(path)
+    put("plan.json", mf.as_json(summary(plan)).encode())
+    table = io.StringIO()
+    w = csv.writer(table, lineterminator="\n")
+    w.writerow(["arch", "tooth", "stages", *[f"{k}_total" for k in MOVEMENT_KEYS], *[f"{k}_per_stage"
+                                                                                   for k in MOVEMENT_KEYS]])
+    for jaw, p in plan.arches.items():
+        for f in p.teeth:
+            k = max(p.steps[f], 1)
+            mv = p.movement[f]
+            w.writerow([jaw, f, p.steps[f], *[_num(mv[c]) for c in MOVEMENT_KEYS],
+                        *[_num(mv[c] / k) for c in MOVEMENT_KEYS]])
+    put("movement_table.csv", table.getvalue().encode())
+    report = io.StringIO()
+    w = csv.writer(report, lineterminator="\n")
+    w.writerow(["tooth_a", "tooth_b", "stage", "depth_mm", "x", "y", "z"])
+    for p in plan.arches.values():
+        for c in p.collisions:
+            w.writerow([*c.teeth, c.stage, _num(c.depth), *[_num(v, 2) for v in c.where]])
+    put("collisions.csv", report.getvalue().encode())
+    if models:
+        for s in range(plan.aligners + 1):
+            progress(f"writing stage {s} of {plan.aligners}")
+            for jaw, p in plan.arches.items():
+                put(f"models/stage_{s:02d}_{jaw}.stl",
+                    stl_bytes(_arch_mesh(p.arch, plan.poses_at(jaw, s), p.teeth), f"stage {s} {jaw}"))
+    return written
