@@ -38,7 +38,10 @@ def plan_command(manifest: str, out: str, no_models: bool, verbose: bool) -> Non
     rows = []
     for jaw, p in plan.arches.items():
         moving = sum(1 for f in p.teeth if p.steps[f])
-        rows.append([jaw, len(p.teeth), moving, p.n_stages, plan.aligners - p.n_stages, len(p.collisions),
+        r = plan.resolutions[jaw]
+        rows.append([jaw, len(p.teeth), moving, p.n_stages, plan.aligners - p.n_stages, len(r.delays),
+                     f"{sum(s.amount_mm for s in r.ipr):.1f} mm at {len(r.ipr)}", len(p.collisions) - len(r.ipr),
                      len(p.over_limit)])
-    click.echo(tabulate(rows, headers=["arch", "teeth", "moving", "active", "passive", "contacts", "over limit"]))
+    click.echo(tabulate(rows, headers=["arch", "teeth", "moving", "active", "passive", "delayed", "IPR",
+                                       "contacts left", "over limit"]))
     click.echo(f"{plan.aligners} aligners; {len(written)} files in {out} ({time.perf_counter() - t0:.1f} s)")

@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from . import manifest as mf
-from .plan import MOVEMENT_KEYS, ArchPlan, Checker, plan_arch, target_from_movements
+from .plan import MOVEMENT_KEYS, ArchPlan, Checker, target_from_movements
+from .resolve import IprSite, Resolution, resolve
 from .scans import Arch, Mesh
 
 PLAN_FORMAT = "orthoplan.plan/1"
@@ -25,6 +26,7 @@ class CasePlan:
     manifest: mf.Manifest
     arches: dict[str, ArchPlan]
     aligners: int  # both arches finish together: the shorter one gets passive aligners
+    resolutions: dict[str, Resolution]
 
     def poses_at(self, jaw: str, stage: int) -> np.ndarray:
         plan = self.arches[jaw]
@@ -35,13 +37,15 @@ def plan_case(m: mf.Manifest, progress: Callable[[str], None] = lambda _: None) 
     progress("reading scans")
     arches = mf.arches(m)
     plans: dict[str, ArchPlan] = {}
+    resolutions: dict[str, Resolution] = {}
     for jaw, arch in arches.items():
         progress(f"staging the {jaw} arch")
         try:
             targets = target_from_movements(arch, m.targets.get(jaw, {}))
         except ValueError as e:
             raise mf.ManifestError(f"{m.path.name}: targets.{jaw}: {e}") from None
-        plans[jaw] = plan_arch(arch, targets, m.policy, checker=Checker(arch))
+        resolutions[jaw] = resolve(arch, targets, m.policy, checker=Checker(arch), ipr_allowed=m.ipr_allowed)
+        plans[jaw] = resolutions[jaw].plan
     aligners = max(p.n_stages for p in plans.values())
     if len(plans) == 2:
         progress("checking the arches against each other")
@@ -50,7 +54,7 @@ def plan_case(m: mf.Manifest, progress: Callable[[str], None] = lambda _: None) 
         def padded(p: ArchPlan) -> np.ndarray:
             return np.concatenate([p.poses, np.repeat(p.poses[-1:], aligners - p.n_stages, axis=0)])
         up.collisions = Checker(up.arch, lo.arch).check(padded(up), m.policy, padded(lo))
-    return CasePlan(m, plans, aligners)
+    return CasePlan(m, plans, aligners, resolutions)
 
 
 def _arch_mesh(arch: Arch, poses: np.ndarray, order: list[int]) -> Mesh:
@@ -76,6 +80,10 @@ def stl_bytes(mesh: Mesh, name: str) -> bytes:
     return header + struct.pack("<I", len(tri)) + rec.tobytes()
 
 
+def _ipr(site: IprSite) -> dict:
+    return {"teeth": list(site.teeth), "amount_mm": site.amount_mm, "before_stage": site.before_stage}
+
+
 def summary(plan: CasePlan) -> dict:
     out = {"format": PLAN_FORMAT, "aligners": plan.aligners, "arches": {}}
     for jaw, p in plan.arches.items():
@@ -87,6 +95,10 @@ def summary(plan: CasePlan) -> dict:
                            for f, c, v, lim in p.over_limit],
             "collisions": [{"teeth": list(c.teeth), "stage": c.stage, "depth_mm": c.depth, "witness": list(c.where)}
                            for c in p.collisions],
+            "delays": {str(f): d for f, d in plan.resolutions[jaw].delays.items()},
+            "ipr": [_ipr(s) for s in plan.resolutions[jaw].ipr],
+            "unresolved": [{"teeth": list(c.teeth), "stage": c.stage, "depth_mm": c.depth}
+                           for c in plan.resolutions[jaw].unresolved],
             "poses": [[pose[:3].reshape(-1).tolist() for pose in stage] for stage in p.poses],
         }
     return out
@@ -126,6 +138,13 @@ def write(plan: CasePlan, out: str | Path, *, models: bool = True,
         for c in p.collisions:
             w.writerow([*c.teeth, c.stage, _num(c.depth), *[_num(v, 2) for v in c.where]])
     put("collisions.csv", report.getvalue().encode())
+    chart = io.StringIO()
+    w = csv.writer(chart, lineterminator="\n")
+    w.writerow(["arch", "tooth_a", "tooth_b", "amount_mm", "each_tooth_mm", "before_stage"])
+    for jaw, r in plan.resolutions.items():
+        for site in r.ipr:
+            w.writerow([jaw, *site.teeth, _num(site.amount_mm, 2), _num(site.amount_mm / 2, 2), site.before_stage])
+    put("ipr_chart.csv", chart.getvalue().encode())
     if models:
         for s in range(plan.aligners + 1):
             progress(f"writing stage {s} of {plan.aligners}")

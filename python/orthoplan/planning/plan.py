@@ -110,6 +110,7 @@ class ArchPlan:
     # (tooth, component, per stage, limit): what the policy could not keep (none when staging works)
     over_limit: list[tuple[int, str, float, float]] = field(default_factory=list)
     collisions: list[Collision] = field(default_factory=list)
+    start: dict[int, int] = field(default_factory=dict)  # per tooth: the stage it starts moving at
 
 
 class Checker:
@@ -131,36 +132,47 @@ class Checker:
         self.prepared = K.prepare_case(meshes)
         self.baseline: np.ndarray | None = None  # the scanned contacts, measured once
 
-    def check(self, poses: np.ndarray, policy: Policy, opposing_poses: np.ndarray | None = None,
-              backend: str | None = None) -> list[Collision]:
+    def depths(self, poses: np.ndarray, opposing_poses: np.ndarray | None = None,
+               backend: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """For B schedules at once (poses [B, S+1, T, 4, 4]): how much deeper than in the scan each
+        pair gets at each stage [B, S+1, P] (-inf: apart beyond reach), and the witnesses on the
+        first tooth [B, S+1, P, 3]. One batched kernel call."""
         if self.other:
             still = opposing_poses if opposing_poses is not None else np.tile(np.eye(4), (len(self.other), 1, 1))
             if still.ndim == 3:
-                still = np.broadcast_to(still, (len(poses), *still.shape))
-            poses = np.concatenate([poses, still[: len(poses)]], axis=1)
-        res = K.clearance(self.prepared, poses[None], self.pairs, backend=backend)
-        c = np.asarray(res.clearance)[0]  # [S+1, P]
-        wa = np.asarray(res.witness_a)[0]
+                still = np.broadcast_to(still, (poses.shape[1], *still.shape))
+            still = np.broadcast_to(still[: poses.shape[1]], (poses.shape[0], *still[: poses.shape[1]].shape))
+            poses = np.concatenate([poses, still], axis=2)
+        res = K.clearance(self.prepared, poses, self.pairs, backend=backend)
+        c = np.asarray(res.clearance)
         if self.baseline is None:
             scanned = K.clearance(self.prepared, np.tile(np.eye(4), (1, 1, len(self.index), 1, 1)), self.pairs,
                                   backend=backend)
             c0 = np.asarray(scanned.clearance)[0, 0]
             self.baseline = np.minimum(np.where(np.isfinite(c0), c0, 0.0), 0.0)
-        names = {i: f for f, i in self.index.items()}
+        depth = self.baseline - c
+        return np.where(np.isfinite(depth), depth, -np.inf), np.asarray(res.witness_a)
+
+    def name(self, i: int) -> int:
+        return (self.teeth + self.other)[i]
+
+    def check(self, poses: np.ndarray, policy: Policy, opposing_poses: np.ndarray | None = None,
+              backend: str | None = None) -> list[Collision]:
+        depth, wa = self.depths(poses[None], opposing_poses, backend)
+        depth, wa = depth[0], wa[0]
         out = []
         for p, (a, b) in enumerate(self.pairs):
-            depth = self.baseline[p] - c[:, p]
-            depth = np.where(np.isfinite(depth), depth, -np.inf)
-            worst = int(np.argmax(depth))
-            if depth[worst] > policy.collision_tolerance:
-                out.append(Collision((names[a], names[b]), worst, float(depth[worst]),
+            worst = int(np.argmax(depth[:, p]))
+            if depth[worst, p] > policy.collision_tolerance:
+                out.append(Collision((self.name(a), self.name(b)), worst, float(depth[worst, p]),
                                      tuple(map(float, wa[worst, p]))))
         return sorted(out, key=lambda x: -x.depth)
 
 
 def plan_arch(arch: Arch, targets: dict[int, np.ndarray], policy: Policy = Policy(), *,
               opposing: Arch | None = None, opposing_poses: np.ndarray | None = None,
-              checker: Checker | None = None, backend: str | None = None) -> ArchPlan:
+              checker: Checker | None = None, start: dict[int, int] | None = None,
+              backend: str | None = None) -> ArchPlan:
     """Stage one arch and check every stage. Contacts are measured against the scanned state: a pair
     touching in the scan (every neighbour pair does) is only reported when it gets deeper than
     `policy.collision_tolerance`. Pass the case's `checker` to reuse its prepared structures."""
@@ -174,7 +186,8 @@ def plan_arch(arch: Arch, targets: dict[int, np.ndarray], policy: Policy = Polic
     initial = np.tile(np.eye(4), (t, 1, 1))
     target = np.array([targets.get(f, np.eye(4)) for f in teeth])
     frames = np.array([arch.teeth[f].frame for f in teeth])
-    result = K.stage(initial, target, frames, types, limits, backend=backend)
+    first = np.array([[(start or {}).get(f, 0) for f in teeth]])
+    result = K.stage(initial, target, frames, types, limits, start=first, backend=backend)
     n = int(np.asarray(result.n_stages)[0])
     poses = np.asarray(result.poses)[0, : n + 1].astype(np.float64)
     trans, rotvec = movement_components(make_problem(initial, target, frames, types, limits))
@@ -193,6 +206,7 @@ def plan_arch(arch: Arch, targets: dict[int, np.ndarray], policy: Policy = Polic
                "rotation": abs(deg[2]) / k, "tip": abs(deg[1]) / k, "torque": abs(deg[0]) / k}
         over += [(f, name, float(v), float(lim[LIMIT_COLUMNS.index(name)])) for name, v in per.items()
                  if v > lim[LIMIT_COLUMNS.index(name)] + 1e-6]
-    plan = ArchPlan(arch, teeth, n, poses, movement, {f: int(s) for f, s in zip(teeth, steps, strict=True)}, over)
+    plan = ArchPlan(arch, teeth, n, poses, movement, {f: int(s) for f, s in zip(teeth, steps, strict=True)}, over,
+                    start={f: int(first[0, i]) for i, f in enumerate(teeth)})
     plan.collisions = checker.check(poses, policy, opposing_poses, backend)
     return plan
