@@ -15,7 +15,7 @@ import click
 
 from ..config import Settings
 from . import cli_api
-from .cli_plan import plan_command
+from .cli_plan import demo_command, plan_command
 
 if TYPE_CHECKING:
     from ..bootstrap import App
@@ -29,6 +29,7 @@ def main() -> None:
 
 cli_api.install(main)
 main.add_command(plan_command)
+main.add_command(demo_command)
 
 
 @main.command()

@@ -35,13 +35,37 @@ def plan_command(manifest: str, out: str, no_models: bool, verbose: bool) -> Non
             raise
         first, *more = str(e).splitlines() or [e.__class__.__name__]
         raise click.ClickException(first + "".join(f"\n  {line}" for line in more)) from None
+    _summary(plan, written, out, t0)
+
+
+def _summary(plan, written, out: str, t0: float) -> None:
     rows = []
     for jaw, p in plan.arches.items():
         moving = sum(1 for f in p.teeth if p.steps[f])
         r = plan.resolutions[jaw]
         rows.append([jaw, len(p.teeth), moving, p.n_stages, plan.aligners - p.n_stages, len(r.delays),
-                     f"{sum(s.amount_mm for s in r.ipr):.1f} mm at {len(r.ipr)}", len(p.collisions) - len(r.ipr),
+                     f"{sum(s.amount_mm for s in r.ipr):.1f} mm at {len(r.ipr)}", len(r.unresolved),
                      len(p.over_limit)])
     click.echo(tabulate(rows, headers=["arch", "teeth", "moving", "active", "passive", "delayed", "IPR",
-                                       "contacts left", "over limit"]))
+                                       "unresolved", "over limit"]))
     click.echo(f"{plan.aligners} aligners; {len(written)} files in {out} ({time.perf_counter() - t0:.1f} s)")
+
+
+@click.command("demo")
+@click.option("--out", "out", default="orthoplan-demo", show_default=True, type=click.Path(file_okay=False),
+              help="folder for the outputs")
+@click.option("--seed", default=7, show_default=True, help="the procedural case's seed")
+@click.option("--points", default=28, show_default=True, help="crown resolution (100+: scanner-like sizes)")
+def demo_command(out: str, seed: int, points: int) -> None:
+    """Plan the bundled sample case end to end: a procedural dentition with a diastema, rotated
+    teeth and crowded lower incisors (the same seed gives the same case and the same files)."""
+    from ..planning import outputs, procedural
+    from ..planning.plan import Policy
+
+    if not 8 <= points <= 400:
+        raise click.BadParameter("use 8-400", param_hint="--points")
+    t0 = time.perf_counter()
+    arches, targets = procedural.sample_case(seed, points)
+    plan = outputs.plan_arches(arches, targets, Policy(), ipr_allowed=True)
+    written = outputs.write(plan, out)
+    _summary(plan, written, out, t0)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import manifest as mf
-from .plan import MOVEMENT_KEYS, ArchPlan, Checker, target_from_movements
+from .plan import MOVEMENT_KEYS, ArchPlan, Checker, Policy, target_from_movements
 from .resolve import IprSite, Resolution, resolve
 from .scans import Arch, Mesh
 
@@ -23,7 +23,7 @@ PLAN_FORMAT = "orthoplan.plan/1"
 
 @dataclass
 class CasePlan:
-    manifest: mf.Manifest
+    manifest: mf.Manifest | None
     arches: dict[str, ArchPlan]
     aligners: int  # both arches finish together: the shorter one gets passive aligners
     resolutions: dict[str, Resolution]
@@ -36,15 +36,25 @@ class CasePlan:
 def plan_case(m: mf.Manifest, progress: Callable[[str], None] = lambda _: None) -> CasePlan:
     progress("reading scans")
     arches = mf.arches(m)
+    targets = {}
+    for jaw, arch in arches.items():
+        try:
+            targets[jaw] = target_from_movements(arch, m.targets.get(jaw, {}))
+        except ValueError as e:
+            raise mf.ManifestError(f"{m.path.name}: targets.{jaw}: {e}") from None
+    return plan_arches(arches, targets, m.policy, ipr_allowed=m.ipr_allowed, manifest=m, progress=progress)
+
+
+def plan_arches(arches: dict[str, Arch], targets: dict[str, dict[int, np.ndarray]], policy: Policy, *,
+                ipr_allowed: bool, manifest: mf.Manifest | None = None,
+                progress: Callable[[str], None] = lambda _: None) -> CasePlan:
+    """Each arch staged and its collisions resolved, then the arches checked against each other at
+    every stage (the shorter one holding its final poses: passive aligners)."""
     plans: dict[str, ArchPlan] = {}
     resolutions: dict[str, Resolution] = {}
     for jaw, arch in arches.items():
         progress(f"staging the {jaw} arch")
-        try:
-            targets = target_from_movements(arch, m.targets.get(jaw, {}))
-        except ValueError as e:
-            raise mf.ManifestError(f"{m.path.name}: targets.{jaw}: {e}") from None
-        resolutions[jaw] = resolve(arch, targets, m.policy, checker=Checker(arch), ipr_allowed=m.ipr_allowed)
+        resolutions[jaw] = resolve(arch, targets[jaw], policy, checker=Checker(arch), ipr_allowed=ipr_allowed)
         plans[jaw] = resolutions[jaw].plan
     aligners = max(p.n_stages for p in plans.values())
     if len(plans) == 2:
@@ -53,8 +63,12 @@ def plan_case(m: mf.Manifest, progress: Callable[[str], None] = lambda _: None) 
 
         def padded(p: ArchPlan) -> np.ndarray:
             return np.concatenate([p.poses, np.repeat(p.poses[-1:], aligners - p.n_stages, axis=0)])
-        up.collisions = Checker(up.arch, lo.arch).check(padded(up), m.policy, padded(lo))
-    return CasePlan(m, plans, aligners, resolutions)
+        up.collisions = Checker(up.arch, lo.arch).check(padded(up), policy, padded(lo))
+        # contacts between the arches: re-timing and IPR work within an arch, so these are reported
+        seen = {c.teeth for c in resolutions["upper"].unresolved}
+        resolutions["upper"].unresolved += [c for c in up.collisions if c.teeth[1] // 10 in (3, 4)
+                                            and c.teeth not in seen]
+    return CasePlan(manifest, plans, aligners, resolutions)
 
 
 def _arch_mesh(arch: Arch, poses: np.ndarray, order: list[int]) -> Mesh:

@@ -279,15 +279,22 @@ def arch_from_folder(path: str | Path, jaw: str) -> Arch:
             raise ScanError(f"{f}: fewer than {MIN_FACES} triangles: not a tooth")
     if len(crowns) < 2:
         raise ScanError(f"{folder}: fewer than two tooth_NN.stl/.ply/.obj files for the {jaw} arch")
-    _check_units(crowns, str(folder))
-    occlusal = _occlusal(crowns, str(folder))
-    frames = _frames(jaw, crowns, occlusal)
-    arch = Arch(jaw, str(folder), {f: Tooth(f, crowns[f], frames[f]) for f in crowns}, occlusal=occlusal)
+    arch = arch_from_meshes(jaw, crowns, str(folder))
     missing = [f for f in [right_q * 10 + k for k in range(1, 8)] + [left_q * 10 + k for k in range(1, 8)]
                if f not in crowns]
     if missing:
         arch.notes.append(f"teeth {missing} are absent")
     return arch
+
+
+def arch_from_meshes(jaw: str, crowns: dict[int, Mesh], source: str, gingiva: Mesh | None = None) -> Arch:
+    """An arch from crowns already numbered (open at their gingival cut, in millimetres)."""
+    jaw = _jaw(jaw)
+    _check_units(crowns, source)
+    occlusal = _occlusal(crowns, source)
+    frames = _frames(jaw, crowns, occlusal)
+    return Arch(jaw, source, {f: Tooth(f, crowns[f], frames[f]) for f in crowns}, gingiva=gingiva,
+                occlusal=occlusal)
 
 
 # -- pairs -----------------------------------------------------------------------------------------
