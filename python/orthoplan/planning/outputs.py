@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import manifest as mf
+from .attachments import suggest
 from .plan import MOVEMENT_KEYS, ArchPlan, Checker, Policy, target_from_movements
 from .resolve import IprSite, Resolution, resolve
 from .scans import Arch, Mesh
@@ -99,7 +100,8 @@ def _ipr(site: IprSite) -> dict:
 
 
 def summary(plan: CasePlan) -> dict:
-    out = {"format": PLAN_FORMAT, "aligners": plan.aligners, "arches": {}}
+    allowed = plan.manifest.attachments_allowed if plan.manifest is not None else True
+    out = {"format": PLAN_FORMAT, "aligners": plan.aligners, "attachments_allowed": allowed, "arches": {}}
     for jaw, p in plan.arches.items():
         out["arches"][jaw] = {
             "active_aligners": p.n_stages, "passive_aligners": plan.aligners - p.n_stages,
@@ -113,6 +115,7 @@ def summary(plan: CasePlan) -> dict:
             "ipr": [_ipr(s) for s in plan.resolutions[jaw].ipr],
             "unresolved": [{"teeth": list(c.teeth), "stage": c.stage, "depth_mm": c.depth}
                            for c in plan.resolutions[jaw].unresolved],
+            "attachments": [{"tooth": a.tooth, "reasons": list(a.reasons)} for a in suggest(p)],
             "poses": [[pose[:3].reshape(-1).tolist() for pose in stage] for stage in p.poses],
         }
     return out
