@@ -51,3 +51,34 @@ def test_restage_after_an_edit(benchmark, case):
           f"({np.median(cold) * 1e3 / np.median(warm):.0f}x); {plan.n_stages} stages, "
           f"{len(plan.collisions)} contacts reported")
     benchmark.extra_info.update({"prepare_ms": prepare_s * 1e3, "cold_ms": float(np.median(cold) * 1e3)})
+
+
+def test_whole_pipeline_from_files_to_outputs(benchmark, tmp_path):
+    """Both arches of S1 at full resolution: read the files, prepare, stage, resolve, check the
+    arches against each other, and write every output (plan, tables, one STL per stage and arch)."""
+    import json
+
+    from orthoplan.planning import manifest as mf
+    from orthoplan.planning import outputs
+
+    data = require_data() / "per-tooth" / "S1"
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps({
+        "version": 1, "upper": {"teeth": str(data / "upper")}, "lower": {"teeth": str(data / "lower")},
+        "targets": {"upper": {"11": {"rotation": 8}, "21": {"mesial": 0.4}, "13": {"extrusion": 0.3}},
+                    "lower": {"41": {"buccal": 0.3}, "33": {"rotation": -6}}},
+        "ipr_allowed": True}))
+    steps = {}
+
+    def run():
+        t0 = time.perf_counter()
+        plan = outputs.plan_case(mf.load(path))
+        steps["plan_s"] = time.perf_counter() - t0
+        files = outputs.write(plan, tmp_path / "out")
+        steps["total_s"] = time.perf_counter() - t0
+        return plan, files
+    plan, files = benchmark.pedantic(run, rounds=1, iterations=1)
+    size = sum(f.stat().st_size for f in files) / 1e6
+    print(f"\nwhole pipeline, S1 both arches: {steps['total_s']:.1f} s ({steps['plan_s']:.1f} s to plan, the rest "
+          f"writing {len(files)} files, {size:.0f} MB); {plan.aligners} aligners")
+    benchmark.extra_info.update(steps)
