@@ -53,9 +53,12 @@ def plan_arches(arches: dict[str, Arch], targets: dict[str, dict[int, np.ndarray
     every stage (the shorter one holding its final poses: passive aligners)."""
     plans: dict[str, ArchPlan] = {}
     resolutions: dict[str, Resolution] = {}
+    both = Checker(arches["upper"], arches["lower"]) if len(arches) == 2 else None  # prepared once for all
     for jaw, arch in arches.items():
         progress(f"staging the {jaw} arch")
-        resolutions[jaw] = resolve(arch, targets[jaw], policy, checker=Checker(arch), ipr_allowed=ipr_allowed)
+        other = arches["lower" if jaw == "upper" else "upper"] if both is not None else None
+        own = Checker(arch, other, neighbours_only=True, shared=both) if both is not None else Checker(arch)
+        resolutions[jaw] = resolve(arch, targets[jaw], policy, checker=own, ipr_allowed=ipr_allowed)
         plans[jaw] = resolutions[jaw].plan
     aligners = max(p.n_stages for p in plans.values())
     if len(plans) == 2:
@@ -64,7 +67,7 @@ def plan_arches(arches: dict[str, Arch], targets: dict[str, dict[int, np.ndarray
 
         def padded(p: ArchPlan) -> np.ndarray:
             return np.concatenate([p.poses, np.repeat(p.poses[-1:], aligners - p.n_stages, axis=0)])
-        up.collisions = Checker(up.arch, lo.arch).check(padded(up), policy, padded(lo))
+        up.collisions = both.check(padded(up), policy, padded(lo))
         # contacts between the arches: re-timing and IPR work within an arch, so these are reported
         seen = {c.teeth for c in resolutions["upper"].unresolved}
         resolutions["upper"].unresolved += [c for c in up.collisions if c.teeth[1] // 10 in (3, 4)

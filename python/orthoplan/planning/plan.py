@@ -115,21 +115,33 @@ class ArchPlan:
 
 class Checker:
     """The clearance structures of one arch (and the opposing one) and the pairs to check, built
-    once per case: re-staging after an edit then costs only the staging and the check."""
+    once per case: re-staging after an edit then costs only the staging and the check.
 
-    def __init__(self, arch: Arch, opposing: Arch | None = None):
+    `neighbours_only` checks the arch's own contacts (the opposing arch, if given, stays as
+    scanned); `shared` reuses another checker's prepared structures when they hold these teeth."""
+
+    def __init__(self, arch: Arch, opposing: Arch | None = None, *, neighbours_only: bool = False,
+                 shared: Checker | None = None):
         self.arch, self.opposing = arch, opposing
         self.teeth = arch.order()
         self.other = opposing.order() if opposing is not None else []
-        meshes = [(arch.teeth[f].mesh.vertices, arch.teeth[f].mesh.faces) for f in self.teeth]
-        meshes += [(opposing.teeth[f].mesh.vertices, opposing.teeth[f].mesh.faces) for f in self.other]
-        self.index = {f: i for i, f in enumerate(self.teeth + self.other)}
+        if shared is not None:
+            if not set(self.teeth + self.other) <= set(shared.slots):
+                raise ValueError("shared: its prepared structures do not hold these teeth")
+            self.slots, self.prepared = shared.slots, shared.prepared
+        else:
+            self.slots = self.teeth + self.other  # FDI number of each prepared crown
+            meshes = [(a.teeth[f].mesh.vertices, a.teeth[f].mesh.faces)
+                      for a, group in ((arch, self.teeth), (opposing, self.other)) for f in group]
+            self.prepared = K.prepare_case(meshes)
+        self.index = {f: i for i, f in enumerate(self.slots)}
         pairs = [(self.index[a], self.index[b]) for a, b in neighbour_pairs(arch)]
-        if opposing is not None:
+        if opposing is not None and not neighbours_only:
             up, lo = (arch, opposing) if arch.jaw == "upper" else (opposing, arch)
             pairs += [(self.index[a], self.index[b]) for a, b in opposing_pairs(up, lo)]
         self.pairs = np.array(pairs)
-        self.prepared = K.prepare_case(meshes)
+        self.mine = [self.index[f] for f in self.teeth]
+        self.theirs = [self.index[f] for f in self.other]
         self.baseline: np.ndarray | None = None  # the scanned contacts, measured once
 
     def depths(self, poses: np.ndarray, opposing_poses: np.ndarray | None = None,
@@ -137,16 +149,17 @@ class Checker:
         """For B schedules at once (poses [B, S+1, T, 4, 4]): how much deeper than in the scan each
         pair gets at each stage [B, S+1, P] (-inf: apart beyond reach), and the witnesses on the
         first tooth [B, S+1, P, 3]. One batched kernel call."""
-        if self.other:
-            still = opposing_poses if opposing_poses is not None else np.tile(np.eye(4), (len(self.other), 1, 1))
-            if still.ndim == 3:
-                still = np.broadcast_to(still, (poses.shape[1], *still.shape))
-            still = np.broadcast_to(still[: poses.shape[1]], (poses.shape[0], *still[: poses.shape[1]].shape))
-            poses = np.concatenate([poses, still], axis=2)
-        res = K.clearance(self.prepared, poses, self.pairs, backend=backend)
+        b, s = poses.shape[:2]
+        full = np.tile(np.eye(4), (b, s, len(self.slots), 1, 1))
+        full[:, :, self.mine] = poses
+        if self.theirs and opposing_poses is not None:
+            still = opposing_poses if opposing_poses.ndim == 4 else np.broadcast_to(
+                opposing_poses, (s, *opposing_poses.shape))
+            full[:, :, self.theirs] = still[:s]
+        res = K.clearance(self.prepared, full, self.pairs, backend=backend)
         c = np.asarray(res.clearance)
         if self.baseline is None:
-            scanned = K.clearance(self.prepared, np.tile(np.eye(4), (1, 1, len(self.index), 1, 1)), self.pairs,
+            scanned = K.clearance(self.prepared, np.tile(np.eye(4), (1, 1, len(self.slots), 1, 1)), self.pairs,
                                   backend=backend)
             c0 = np.asarray(scanned.clearance)[0, 0]
             self.baseline = np.minimum(np.where(np.isfinite(c0), c0, 0.0), 0.0)
@@ -154,7 +167,7 @@ class Checker:
         return np.where(np.isfinite(depth), depth, -np.inf), np.asarray(res.witness_a)
 
     def name(self, i: int) -> int:
-        return (self.teeth + self.other)[i]
+        return self.slots[i]
 
     def check(self, poses: np.ndarray, policy: Policy, opposing_poses: np.ndarray | None = None,
               backend: str | None = None) -> list[Collision]:
