@@ -68,6 +68,16 @@ def new_case(stubs: Stubs, patient_id: str, goals: str = "close spaces", request
         request_id=request_id))
 
 
+class Clock:
+    """A settable clock for Deps.clock: tests move time by assigning `now`."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
 def rpc_error(call, code: grpc.StatusCode) -> grpc.RpcError:
     with pytest.raises(grpc.RpcError) as ei:
         call()

@@ -28,7 +28,7 @@ from orthoplan.v1 import notifications_pb2 as npb
 from orthoplan.v1 import setups_pb2 as spb
 from sqlalchemy import update
 
-from tests.api.helpers import details, outbox, plan, rpc_error
+from tests.api.helpers import Clock, details, outbox, plan, rpc_error
 from tests.api.local import free_port
 from tests.api.test_messages import post, shared_case
 
@@ -67,14 +67,6 @@ def smtp():
         yield inbox, ctl.port
     finally:
         ctl.stop()
-
-
-class Clock:
-    def __init__(self, api):
-        self.now = api.runtime.deps.clock()
-
-    def __call__(self):
-        return self.now
 
 
 def worker(api, port: int, clock=None, **policy_kw) -> Worker:
@@ -131,7 +123,7 @@ def test_preferences_collect_a_daily_digest(api, smtp):
     org.admin.setups.CreateSetup(spb.CreateSetupRequest(case_id=case.id, plan=plan()))
     for i in range(3):
         post(tps, case.id, f"note {i}")
-    clock = Clock(api)
+    clock = Clock(api.runtime.deps.clock())
     w = worker(api, port, clock)
     w.run_once()
     assert sorted((m["To"], m["Subject"]) for m in inbox.mails) == [  # what is not in a digest goes at once
@@ -168,7 +160,7 @@ def test_transient_failures_back_off_and_permanent_ones_stop(api, smtp):
             return "451 4.3.0 try again later"
         return None
     inbox.before = before
-    clock = Clock(api)
+    clock = Clock(api.runtime.deps.clock())
     w = worker(api, port, clock, backoff_s=10)
     w.run_once()
     rows = {r.recipient_email: r for r in outbox(api)}

@@ -12,19 +12,11 @@ from orthoplan.v1 import identity_pb2 as ipb
 from orthoplan.v1 import opportunities_pb2 as qpb
 from orthoplan.v1 import orders_pb2 as opb
 
-from tests.api.helpers import build_org, details, new_patient, rpc_error
+from tests.api.helpers import Clock, build_org, details, new_patient, rpc_error
 from tests.api.test_events import Listener
 
 IA, NF, PD = grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
-
-
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
 
 
 def ts(t: datetime) -> Timestamp:
@@ -167,6 +159,12 @@ def test_actions_sticky_rejection_snooze_assignment_and_booking(api):
     appt.id = appt_id
     prov.practice.UpdateAppointment(qpb.UpdateAppointmentRequest(appointment=appt))
     assert listed(prov) == ["D"]
+    # an appointment entered in error is deleted; the course is an opportunity again
+    rpc_error(lambda: org.as_["provider_b"].practice.DeleteAppointment(qpb.DeleteAppointmentRequest(id=appt_id)), NF)
+    prov.practice.DeleteAppointment(qpb.DeleteAppointmentRequest(id=appt_id))
+    assert sorted(listed(prov)) == ["D", "E"]
+    rpc_error(lambda: prov.practice.DeleteAppointment(qpb.DeleteAppointmentRequest(id=appt_id)), NF)
+    rpc_error(lambda: prov.practice.DeleteAppointment(qpb.DeleteAppointmentRequest(id="x")), IA)
     past = qpb.BookAction(start_time=ts(clock.now - timedelta(hours=1)))
     v = details(rpc_error(lambda: act(qpb.ActOnOpportunitiesRequest(course_ids=[ids["D"], ids["D"]], book=past)),
                           IA))["violations"]

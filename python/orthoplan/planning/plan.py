@@ -55,21 +55,23 @@ class Policy:
         return np.array(rows)
 
 
+def buccal_sign(fdi: int) -> float:
+    """y = z x x points lingual on the patient's right (quadrants 1 and 4): buccal is -y there."""
+    return -1.0 if fdi // 10 in (1, 4) else 1.0
+
+
 def target_from_movements(arch: Arch, movements: dict[int, dict[str, float]]) -> dict[int, np.ndarray]:
     """Target poses (mesh -> world, [4, 4]) from clinical movement values per tooth, in its frame:
     mesial (mm, + toward the midline), buccal (mm, + toward the cheek or lip), extrusion (mm, +
     out of the bone, - intrusion), rotation about the long axis, tip about the buccal-lingual axis,
     torque about the mesial-distal axis (degrees, right-hand rule about the frame's axes)."""
-    right_q = 1 if arch.jaw == "upper" else 4
     targets = {}
     for fdi, tooth in arch.teeth.items():
         mv = movements.get(fdi, {})
         bad = set(mv) - set(MOVEMENT_KEYS)
         if bad:
             raise ValueError(f"movements: tooth {fdi}: {sorted(bad)} are not one of {', '.join(MOVEMENT_KEYS)}")
-        # y = z x x points lingual on the patient's right: buccal is -y there
-        side = -1.0 if fdi // 10 == right_q else 1.0
-        t = np.array([mv.get("mesial", 0.0), side * mv.get("buccal", 0.0), mv.get("extrusion", 0.0)])
+        t = np.array([mv.get("mesial", 0.0), buccal_sign(fdi) * mv.get("buccal", 0.0), mv.get("extrusion", 0.0)])
         rv = np.radians([mv.get("torque", 0.0), mv.get("tip", 0.0), mv.get("rotation", 0.0)])
         local = np.eye(4)
         local[:3, :3] = _rotation(rv)
@@ -205,11 +207,10 @@ def plan_arch(arch: Arch, targets: dict[int, np.ndarray], policy: Policy = Polic
     poses = np.asarray(result.poses)[0, : n + 1].astype(np.float64)
     trans, rotvec = movement_components(make_problem(initial, target, frames, types, limits))
     steps = np.asarray(result.steps)[0]
-    side = {f: (-1.0 if f // 10 in (1, 4) else 1.0) for f in teeth}
     movement, over = {}, []
     for i, f in enumerate(teeth):
         deg = np.degrees(rotvec[i])
-        movement[f] = {"mesial": float(trans[i, 0]), "buccal": float(side[f] * trans[i, 1]),
+        movement[f] = {"mesial": float(trans[i, 0]), "buccal": float(buccal_sign(f) * trans[i, 1]),
                        "extrusion": float(trans[i, 2]), "rotation": float(deg[2]), "tip": float(deg[1]),
                        "torque": float(deg[0])}
         k = max(int(steps[i]), 1)

@@ -101,6 +101,15 @@ def practice_condition(p: Principal, organization_col, location_col) -> ColumnEl
     return org & location_condition(p, location_col)
 
 
+def practice_patient(s: Session, p: Principal, patient_id: str) -> m.Patient:
+    """A patient at the locations the principal works at (practice data: courses, packs)."""
+    row = s.execute(select(m.Patient).where(m.Patient.id == patient_id, practice_condition(
+        p, m.Patient.organization_id, m.Patient.location_id))).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"patient {patient_id} not found")
+    return row
+
+
 def patient_condition(p: Principal) -> ColumnElement[bool]:
     org = m.Patient.organization_id == p.organization_id
     if p.role == Role.PROVIDER:
@@ -120,17 +129,23 @@ def user_condition(p: Principal) -> ColumnElement[bool]:
     return org & (m.User.id == p.user_id)
 
 
+def unread_messages(case_id: Any, user_id: Any) -> Any:
+    """The unread rule, as a scalar subquery: others' messages on the case after the user's read
+    marker. One definition for the single-case lookup and for pages of cases."""
+    marker = select(m.MessageRead.last_read_id).where(m.MessageRead.case_id == case_id,
+                                                      m.MessageRead.user_id == user_id).scalar_subquery()
+    return (select(func.count()).select_from(m.Message)
+            .where(m.Message.case_id == case_id, m.Message.author_id != user_id,
+                   m.Message.id > func.coalesce(marker, 0)).scalar_subquery())
+
+
 @cache
 def _case_lookup(role: Role, lock: bool):
     """One case by id with whether it is the caller's own practice's and the caller's unread
     messages on it; built once per role (the single-case path is the API's hottest, so the status
     icon's count rides along rather than costing a round trip of its own)."""
     own = _own_case(role, _BOUND)
-    marker = select(m.MessageRead.last_read_id).where(m.MessageRead.case_id == bindparam("case_id"),
-                                                      m.MessageRead.user_id == bindparam("p_uid")).scalar_subquery()
-    unread = (select(func.count()).select_from(m.Message)
-              .where(m.Message.case_id == bindparam("case_id"), m.Message.author_id != bindparam("p_uid"),
-                     m.Message.id > func.coalesce(marker, 0)).scalar_subquery())
+    unread = unread_messages(bindparam("case_id"), bindparam("p_uid"))
     q = (select(m.Case, case((own, True), else_=False), unread)
          .where(m.Case.id == bindparam("case_id"), own | _shared_case(_BOUND)))
     return q.with_for_update(of=m.Case) if lock else q

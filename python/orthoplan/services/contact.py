@@ -14,7 +14,7 @@ from ..domain.identity import ADMIN_ROLES, Principal
 from . import validate as v
 from .audit_trail import record, snapshot
 from .deps import Deps
-from .outbox import enqueue
+from .outbox import enqueue_practice_message
 
 
 def create_template(uow: SqlUnitOfWork, deps: Deps, p: Principal, name: str, channel: str, subject: str,
@@ -80,7 +80,5 @@ def send(s, deps: Deps, t: m.ContactTemplate, course: m.CourseOfTreatment, patie
     provider = s.get(m.User, course.provider_id)
     values = {"patient_first_name": patient.first_name, "practice": location.name,
               "provider": provider.display_name, "booking_link": booking_link}
-    payload = {"subject": dct.render(t.subject, values), "body": dct.render(t.body, values)}
-    row = enqueue(s, deps, "practice_message", email=patient.email if t.channel == "email" else patient.mobile,
-                  user_id=None, dedupe_key=f"contact:{log_id}", payload=payload)
-    row.channel = t.channel
+    enqueue_practice_message(s, deps, t.channel, patient.email if t.channel == "email" else patient.mobile,
+                             dct.render(t.subject, values), dct.render(t.body, values), f"contact:{log_id}")

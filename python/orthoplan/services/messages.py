@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from ..adapters.db import dialect
 from ..adapters.db import models as m
@@ -139,13 +139,8 @@ def unread_counts(s, user_id: str, case_ids: list[str]) -> dict[str, int]:
     """Per case: others' messages after the user's read marker (one query for a page of cases)."""
     if not case_ids:
         return {}
-    marker = and_(m.MessageRead.case_id == m.Message.case_id, m.MessageRead.user_id == user_id)
-    q = (select(m.Message.case_id, func.count())
-         .outerjoin(m.MessageRead, marker)
-         .where(m.Message.case_id.in_(case_ids), m.Message.author_id != user_id,
-                m.Message.id > func.coalesce(m.MessageRead.last_read_id, 0))
-         .group_by(m.Message.case_id))
-    return {case_id: n for case_id, n in s.execute(q).all()}
+    q = select(m.Case.id, access.unread_messages(m.Case.id, user_id)).where(m.Case.id.in_(case_ids))
+    return {case_id: n for case_id, n in s.execute(q).all() if n}
 
 
 def case_status(uow: SqlUnitOfWork, p: Principal, case_id: str) -> tuple[m.Case, int]:

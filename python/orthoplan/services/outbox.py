@@ -34,3 +34,12 @@ def enqueue(s: Session, deps: Deps, event: str, *, email: str, user_id: str | No
                           due=due(mode, now, deps.digest_hour), attempts=0, last_error="")
     s.add(row)
     return row
+
+
+def enqueue_practice_message(s: Session, deps: Deps, channel: str, to: str, subject: str, body: str,
+                             dedupe_key: str) -> m.OutboxMessage:
+    """A practice's own message to a patient: email (`to` an address) or SMS (`to` a mobile)."""
+    row = enqueue(s, deps, "practice_message", email=to, user_id=None, dedupe_key=dedupe_key,
+                  payload={"subject": subject, "body": body})
+    row.channel = channel
+    return row

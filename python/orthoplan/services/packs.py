@@ -32,7 +32,7 @@ from . import validate as v
 from .audit_trail import record, snapshot
 from .concurrency import check_etag
 from .deps import Deps, aware
-from .outbox import enqueue
+from .outbox import enqueue_practice_message
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -81,14 +81,6 @@ def create_template(uow: SqlUnitOfWork, deps: Deps, p: Principal, f: TemplateFie
     return row
 
 
-def _patient(s, p: Principal, patient_id: str) -> m.Patient:
-    row = s.execute(select(m.Patient).where(m.Patient.id == patient_id, access.practice_condition(
-        p, m.Patient.organization_id, m.Patient.location_id))).scalar_one_or_none()
-    if row is None:
-        raise NotFound(f"patient {patient_id} not found")
-    return row
-
-
 def _event(s, pack: m.TreatmentPack, kind: str, before: int, now: datetime, user_id: str | None,
            text: str = "") -> None:
     s.add(m.PackEvent(pack_id=pack.id, kind=kind, from_stage=before, to_stage=pack.stage, text=text,
@@ -108,7 +100,7 @@ def create_pack(uow: SqlUnitOfWork, deps: Deps, p: Principal, patient_id: str, t
             c.add(f"image_record_ids[{i}]", "is chosen twice")
     c.raise_if_any()
     s = uow.session
-    patient = _patient(s, p, patient_id)
+    patient = access.practice_patient(s, p, patient_id)
     tpl = s.get(m.PackTemplate, template_id)
     if tpl is None or tpl.organization_id != p.organization_id:
         raise NotFound(f"pack template {template_id} not found")
@@ -170,13 +162,11 @@ def send_pack(uow: SqlUnitOfWork, deps: Deps, p: Principal, pack_id: str, email:
     practice = s.get(m.Location, pack.location_id).name
     body = f"Hi {patient.first_name}, here are your treatment options from {practice}: {link}"
     key = uuid.uuid4().hex
-    if email:
-        enqueue(s, deps, "practice_message", email=patient.email, user_id=None, dedupe_key=f"pack:{key}:email",
-                payload={"subject": f"{practice}: your treatment options", "body": body})
-    if sms:
-        row = enqueue(s, deps, "practice_message", email=patient.mobile, user_id=None, dedupe_key=f"pack:{key}:sms",
-                      payload={"subject": "", "body": body})
-        row.channel = "sms"
+    subject = f"{practice}: your treatment options"
+    for channel, wanted, to in (("email", email, patient.email), ("sms", sms, patient.mobile)):
+        if wanted:
+            enqueue_practice_message(s, deps, channel, to, subject if channel == "email" else "", body,
+                                     f"pack:{key}:{channel}")
     uow.flush()
     _event(s, pack, "sent", before, now, p.user_id, "email+sms" if email and sms else "email" if email else "sms")
     record(s, deps, p, "send_pack", "pack", pack.id, None, {"email": email, "sms": sms,

@@ -63,14 +63,6 @@ def _check_course(c: Collector, prefix: str, f: CourseFields, today: date, *, ne
         c.add(f"{prefix}uda_value", "only NHS courses carry UDAs")
 
 
-def _visible_patient_for_practice(s, p: Principal, patient_id: str) -> m.Patient:
-    row = s.execute(select(m.Patient).where(m.Patient.id == patient_id, access.practice_condition(
-        p, m.Patient.organization_id, m.Patient.location_id))).scalar_one_or_none()
-    if row is None:
-        raise NotFound(f"patient {patient_id} not found")
-    return row
-
-
 def _provider_at(s, p: Principal, user_id: str, location_id: str) -> m.User:
     user = s.execute(select(m.User).join(m.UserLocation, m.UserLocation.user_id == m.User.id).where(
         m.User.id == user_id, m.User.organization_id == p.organization_id, m.User.role == int(Role.PROVIDER),
@@ -88,7 +80,7 @@ def create_course(uow: SqlUnitOfWork, deps: Deps, p: Principal, f: CourseFields)
     _check_course(c, "course.", f, deps.clock().date(), new=True)
     c.raise_if_any()
     s = uow.session
-    patient = _visible_patient_for_practice(s, p, f.patient_id)
+    patient = access.practice_patient(s, p, f.patient_id)
     _provider_at(s, p, f.provider_id, patient.location_id)
     row = m.CourseOfTreatment(id=uuid.uuid4().hex, organization_id=p.organization_id, patient_id=patient.id,
                               provider_id=f.provider_id, location_id=patient.location_id, number=f.number.strip(),
@@ -195,7 +187,7 @@ def add_appointment(uow: SqlUnitOfWork, deps: Deps, p: Principal, f: Appointment
     _check_appointment(c, prefix, f)
     c.raise_if_any()
     s = uow.session
-    patient = _visible_patient_for_practice(s, p, f.patient_id)
+    patient = access.practice_patient(s, p, f.patient_id)
     if f.course_id:
         course = visible_course(s, p, f.course_id)
         if course.patient_id != patient.id:
@@ -210,6 +202,24 @@ def add_appointment(uow: SqlUnitOfWork, deps: Deps, p: Principal, f: Appointment
     return row
 
 
+def _appointment(s, p: Principal, appointment_id: str) -> m.Appointment:
+    row = s.execute(select(m.Appointment).where(m.Appointment.id == appointment_id, access.practice_condition(
+        p, m.Appointment.organization_id, m.Appointment.location_id)).with_for_update()).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"appointment {appointment_id} not found")
+    return row
+
+
+def delete_appointment(uow: SqlUnitOfWork, deps: Deps, p: Principal, appointment_id: str) -> None:
+    v.require_id("id", appointment_id)
+    s = uow.session
+    row = _appointment(s, p, appointment_id)
+    before = snapshot(row)
+    s.delete(row)
+    uow.flush()
+    record(s, deps, p, "delete_appointment", "appointment", appointment_id, before, None)
+
+
 def update_appointment(uow: SqlUnitOfWork, deps: Deps, p: Principal, appointment_id: str,
                        f: AppointmentFields) -> m.Appointment:
     c = Collector()
@@ -221,10 +231,7 @@ def update_appointment(uow: SqlUnitOfWork, deps: Deps, p: Principal, appointment
     v.text(c, "appointment.type", f.kind, max_len=100, required=False)
     c.raise_if_any()
     s = uow.session
-    row = s.execute(select(m.Appointment).where(m.Appointment.id == appointment_id, access.practice_condition(
-        p, m.Appointment.organization_id, m.Appointment.location_id)).with_for_update()).scalar_one_or_none()
-    if row is None:
-        raise NotFound(f"appointment {appointment_id} not found")
+    row = _appointment(s, p, appointment_id)
     before = snapshot(row)
     row.start, row.status, row.kind = f.start, f.status, f.kind.strip()
     uow.flush()

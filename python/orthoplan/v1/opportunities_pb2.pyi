@@ -1,5 +1,6 @@
 import datetime
 
+from google.protobuf import empty_pb2 as _empty_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from orthoplan.v1 import orders_pb2 as _orders_pb2
 from google.protobuf.internal import containers as _containers
@@ -161,6 +162,12 @@ class UpdateAppointmentRequest(_message.Message):
     APPOINTMENT_FIELD_NUMBER: _ClassVar[int]
     appointment: Appointment
     def __init__(self, appointment: _Optional[_Union[Appointment, _Mapping]] = ...) -> None: ...
+
+class DeleteAppointmentRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
 
 class ListAppointmentsRequest(_message.Message):
     __slots__ = ("page_size", "page_token", "filter", "order_by")

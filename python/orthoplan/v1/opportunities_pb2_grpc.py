@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from orthoplan.v1 import opportunities_pb2 as orthoplan_dot_v1_dot_opportunities__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -60,6 +61,11 @@ class PracticeServiceStub:
                 request_serializer=orthoplan_dot_v1_dot_opportunities__pb2.UpdateAppointmentRequest.SerializeToString,
                 response_deserializer=orthoplan_dot_v1_dot_opportunities__pb2.Appointment.FromString,
                 _registered_method=True)
+        self.DeleteAppointment = channel.unary_unary(
+                '/orthoplan.v1.PracticeService/DeleteAppointment',
+                request_serializer=orthoplan_dot_v1_dot_opportunities__pb2.DeleteAppointmentRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+                _registered_method=True)
         self.ListAppointments = channel.unary_unary(
                 '/orthoplan.v1.PracticeService/ListAppointments',
                 request_serializer=orthoplan_dot_v1_dot_opportunities__pb2.ListAppointmentsRequest.SerializeToString,
@@ -111,6 +117,14 @@ class PracticeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DeleteAppointment(self, request, context):
+        """Deletes an appointment entered in error (a cancellation is an UpdateAppointment). Courses are
+        not deleted: making one inactive ends it, and its opportunity history stays.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListAppointments(self, request, context):
         """Lists appointments.
         """
@@ -152,6 +166,11 @@ def add_PracticeServiceServicer_to_server(servicer, server):
                     servicer.UpdateAppointment,
                     request_deserializer=orthoplan_dot_v1_dot_opportunities__pb2.UpdateAppointmentRequest.FromString,
                     response_serializer=orthoplan_dot_v1_dot_opportunities__pb2.Appointment.SerializeToString,
+            ),
+            'DeleteAppointment': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteAppointment,
+                    request_deserializer=orthoplan_dot_v1_dot_opportunities__pb2.DeleteAppointmentRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
             ),
             'ListAppointments': grpc.unary_unary_rpc_method_handler(
                     servicer.ListAppointments,
@@ -300,6 +319,33 @@ class PracticeService:
             '/orthoplan.v1.PracticeService/UpdateAppointment',
             orthoplan_dot_v1_dot_opportunities__pb2.UpdateAppointmentRequest.SerializeToString,
             orthoplan_dot_v1_dot_opportunities__pb2.Appointment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteAppointment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/orthoplan.v1.PracticeService/DeleteAppointment',
+            orthoplan_dot_v1_dot_opportunities__pb2.DeleteAppointmentRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
             options,
             channel_credentials,
             insecure,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from google.protobuf import empty_pb2
+
 from ...services import contact, practice
 from ...services import opportunities as opps
 from ...v1 import opportunities_pb2 as qpb
@@ -53,6 +55,12 @@ class PracticeServicer(qpb_grpc.PracticeServiceServicer):
         f = practice.AppointmentFields(a.patient_id, _when(a.start_time, a.HasField("start_time")), a.status, a.type)
         return mutate(self.rt, "UpdateAppointment", request, "", lambda uow, p: convert.appointment(
             practice.update_appointment(uow, self.rt.deps, p, a.id, f)), qpb.Appointment)
+
+    def DeleteAppointment(self, request, context):
+        def body(uow, p):
+            practice.delete_appointment(uow, self.rt.deps, p, request.id)
+            return empty_pb2.Empty()
+        return mutate(self.rt, "DeleteAppointment", request, "", body, empty_pb2.Empty)
 
     def ListAppointments(self, request, context):
         def body(uow, p):
