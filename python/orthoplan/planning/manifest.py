@@ -11,9 +11,11 @@ from typing import Any
 
 from .plan import MOVEMENT_KEYS, Policy
 from .scans import Arch, ScanError, arch_from_folder, arch_from_labelled
+from .setup import SetupLimits
 
 FORMAT_VERSION = 1
-_TOP = {"version", "upper", "lower", "targets", "policy", "do_not_move", "ipr_allowed", "attachments_allowed"}
+_TOP = {"version", "upper", "lower", "targets", "policy", "do_not_move", "ipr_allowed", "attachments_allowed",
+        "proposal"}
 
 
 class ManifestError(ValueError):
@@ -29,6 +31,7 @@ class Manifest:
     do_not_move: frozenset[int] = frozenset()
     ipr_allowed: bool = False
     attachments_allowed: bool = False
+    proposal: SetupLimits = field(default_factory=SetupLimits)  # bounds of a proposed setup
     problems: list[str] = field(default_factory=list)
 
     def arch(self, jaw: str) -> Arch:
@@ -115,10 +118,28 @@ def load(path: str | Path) -> Manifest:
     for flag in ("ipr_allowed", "attachments_allowed"):
         if not isinstance(data.get(flag, False), bool):
             bad(flag, "must be true or false")
+    bounds = _proposal_bounds(data.get("proposal", {}), bad)
     if problems:
         raise ManifestError("\n".join(problems))
     return Manifest(path, scans, targets, policy, frozenset(still), data.get("ipr_allowed", False),
-                    data.get("attachments_allowed", False))
+                    data.get("attachments_allowed", False), bounds)
+
+
+def _proposal_bounds(raw: Any, bad) -> SetupLimits:
+    """`proposal`: the bounds of a proposed setup (for arches without targets), e.g. {"rotation": 15}."""
+    known = SetupLimits.__dataclass_fields__
+    if not isinstance(raw, dict):
+        bad("proposal", "must be an object of bounds")
+        return SetupLimits()
+    values = {}
+    for key, value in raw.items():
+        if key not in known:
+            bad(f"proposal.{key}", f"unknown bound (known: {', '.join(known)})")
+        elif not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 45:
+            bad(f"proposal.{key}", "must be a number from 0 to 45 (mm or degrees)")
+        else:
+            values[key] = float(value)
+    return SetupLimits(**values)
 
 
 def arches(manifest: Manifest) -> dict[str, Arch]:

@@ -8,7 +8,7 @@ import csv
 import io
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +18,7 @@ from .attachments import suggest
 from .plan import MOVEMENT_KEYS, ArchPlan, Checker, Policy, target_from_movements
 from .resolve import IprSite, Resolution, resolve
 from .scans import Arch, Mesh
+from .setup import Proposal, SetupLimits, clear_bite, propose
 
 PLAN_FORMAT = "orthoplan.plan/1"
 
@@ -28,6 +29,7 @@ class CasePlan:
     arches: dict[str, ArchPlan]
     aligners: int  # both arches finish together: the shorter one gets passive aligners
     resolutions: dict[str, Resolution]
+    proposals: dict[str, Proposal] = field(default_factory=dict)  # the arches whose setup was proposed
 
     def poses_at(self, jaw: str, stage: int) -> np.ndarray:
         plan = self.arches[jaw]
@@ -35,33 +37,65 @@ class CasePlan:
 
 
 def plan_case(m: mf.Manifest, progress: Callable[[str], None] = lambda _: None) -> CasePlan:
+    """A case from its manifest."""
     progress("reading scans")
-    arches = mf.arches(m)
-    targets = {}
+    return plan_scans(mf.arches(m), m.targets, m.policy, ipr_allowed=m.ipr_allowed, do_not_move=m.do_not_move,
+                      bounds=m.proposal, manifest=m, progress=progress)
+
+
+def plan_scans(arches: dict[str, Arch], movements: dict[str, dict[int, dict[str, float]]], policy: Policy, *,
+               ipr_allowed: bool, do_not_move: frozenset[int] = frozenset(), bounds: SetupLimits | None = None,
+               manifest: mf.Manifest | None = None, progress: Callable[[str], None] = lambda _: None) -> CasePlan:
+    """Arches and their targets as clinical movement values; an arch without any gets a proposed
+    setup (planning/setup.py)."""
+    checker = _case_checker(arches)
+    targets, proposals = {}, {}
+    name = manifest.path.name if manifest is not None else "case"
     for jaw, arch in arches.items():
+        if movements.get(jaw) is None:
+            progress(f"proposing a setup for the {jaw} arch")
+            proposals[jaw] = propose(arch, do_not_move=do_not_move, limits=bounds or SetupLimits(),
+                                     ipr_allowed=ipr_allowed, checker=checker)
+        moves = proposals[jaw].movements if jaw in proposals else movements[jaw]
         try:
-            targets[jaw] = target_from_movements(arch, m.targets.get(jaw, {}))
+            targets[jaw] = target_from_movements(arch, moves)
         except ValueError as e:
-            raise mf.ManifestError(f"{m.path.name}: targets.{jaw}: {e}") from None
-    return plan_arches(arches, targets, m.policy, ipr_allowed=m.ipr_allowed, manifest=m, progress=progress)
+            raise mf.ManifestError(f"{name}: targets.{jaw}: {e}") from None
+    if len(arches) == 2 and proposals:  # levelling must not drive a tooth into the opposing arch
+        every = {jaw: proposals[jaw].movements if jaw in proposals else movements[jaw] for jaw in arches}
+        clear_bite(checker, every, proposals, policy.collision_tolerance)
+        targets.update({jaw: target_from_movements(arches[jaw], p.movements) for jaw, p in proposals.items()})
+    plan = plan_arches(arches, targets, policy, ipr_allowed=ipr_allowed, manifest=manifest, progress=progress,
+                       checker=checker)
+    plan.proposals = proposals
+    return plan
+
+
+def _case_checker(arches: dict[str, Arch]) -> Checker:
+    """The case's clearance structures, prepared once: both arches when there are two."""
+    if len(arches) == 2:
+        return Checker(arches["upper"], arches["lower"])
+    return Checker(next(iter(arches.values())))
 
 
 def plan_arches(arches: dict[str, Arch], targets: dict[str, dict[int, np.ndarray]], policy: Policy, *,
                 ipr_allowed: bool, manifest: mf.Manifest | None = None,
-                progress: Callable[[str], None] = lambda _: None) -> CasePlan:
+                progress: Callable[[str], None] = lambda _: None, checker: Checker | None = None) -> CasePlan:
     """Each arch staged and its collisions resolved, then the arches checked against each other at
-    every stage (the shorter one holding its final poses: passive aligners)."""
+    every stage (the shorter one holding its final poses: passive aligners). `checker`: the case's
+    prepared structures (`_case_checker`), when the caller has them."""
     plans: dict[str, ArchPlan] = {}
     resolutions: dict[str, Resolution] = {}
-    both = Checker(arches["upper"], arches["lower"]) if len(arches) == 2 else None  # prepared once for all
+    case = checker or _case_checker(arches)
+    both = case if len(arches) == 2 else None
     for jaw, arch in arches.items():
         progress(f"staging the {jaw} arch")
         other = arches["lower" if jaw == "upper" else "upper"] if both is not None else None
-        own = Checker(arch, other, neighbours_only=True, shared=both) if both is not None else Checker(arch)
+        own = Checker(arch, other, neighbours_only=True, shared=both) if both is not None else case
         resolutions[jaw] = resolve(arch, targets[jaw], policy, checker=own, ipr_allowed=ipr_allowed)
         plans[jaw] = resolutions[jaw].plan
     aligners = max(p.n_stages for p in plans.values())
-    if len(plans) == 2:
+    if both is not None:
         progress("checking the arches against each other")
         up, lo = plans["upper"], plans["lower"]
 
@@ -120,6 +154,8 @@ def summary(plan: CasePlan) -> dict:
                            for c in plan.resolutions[jaw].unresolved],
             "attachments": [{"tooth": a.tooth, "reasons": list(a.reasons)} for a in suggest(p)],
             "poses": [[pose[:3].reshape(-1).tolist() for pose in stage] for stage in p.poses],
+            "setup": ({"source": "proposed", **plan.proposals[jaw].as_dict()} if jaw in plan.proposals
+                      else {"source": "manifest"}),
         }
     return out
 
