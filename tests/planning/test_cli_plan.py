@@ -58,10 +58,11 @@ def test_plan_writes_reproducible_outputs(tmp_path):
 def test_a_wrong_manifest_lists_every_problem(tmp_path):
     manifest = _manifest(tmp_path, version=2, colour="blue", targets={
         "upper": {"11": {"twist": 4}, "16": {"mesial": 0.2}, "x": 1}, "middle": {}},
-        policy={"overrides": {"canine": {"rotation": -1}}})
+        policy={"overrides": {"canine": {"rotation": -1}}}, proposal={"twist": 1, "rotation": 99})
     res = CliRunner().invoke(main, ["plan", manifest, "--out", str(tmp_path / "o")])
     assert res.exit_code != 0
-    for part in ("colour: unknown key", "version: must be 1", "targets.upper.11.twist: unknown movement",
+    for part in ("proposal.twist: unknown bound", "proposal.rotation: must be a number",
+                 "colour: unknown key", "version: must be 1", "targets.upper.11.twist: unknown movement",
                  "targets.upper.16: moves a tooth listed in do_not_move", "targets.upper.x",
                  "targets.middle: names an arch", "canine.rotation must be a positive number"):
         assert part in res.output, (part, res.output)
@@ -71,3 +72,16 @@ def test_a_wrong_manifest_lists_every_problem(tmp_path):
     broken = _manifest(tmp_path, upper={"labelled": str(tmp_path / "nope.vtp")})
     res = CliRunner().invoke(main, ["plan", broken, "--out", str(tmp_path / "o")])
     assert res.exit_code != 0 and "nope.vtp: no such file" in res.output and "Traceback" not in res.output
+
+
+def test_an_arch_without_targets_gets_a_proposed_setup_within_its_bounds(tmp_path):
+    manifest = _manifest(tmp_path, targets={"upper": {"11": {"rotation": 6}}}, proposal={"rotation": 10},
+                         ipr_allowed=True)
+    res = CliRunner().invoke(main, ["plan", manifest, "--out", str(tmp_path / "o"), "--no-models"])
+    assert res.exit_code == 0, res.output
+    plan = json.loads((tmp_path / "o" / "plan.json").read_text())
+    up, lo = plan["arches"]["upper"], plan["arches"]["lower"]
+    assert up["setup"] == {"source": "manifest"}
+    assert lo["setup"]["source"] == "proposed" and lo["setup"]["movements"]
+    assert all(abs(m.get("rotation", 0.0)) <= 10.0 for m in lo["setup"]["movements"].values())
+    assert all(abs(lo["movement"][f]["rotation"]) <= 10.01 for f in lo["setup"]["movements"])

@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from .plan import MOVEMENT_KEYS, Policy
-from .scans import Arch, ScanError, arch_from_folder, arch_from_labelled
+from .scans import Arch, ScanError, arch_from_folder, arch_from_labelled, arch_from_obj_labels
 from .setup import SetupLimits
 
 FORMAT_VERSION = 1
 _TOP = {"version", "upper", "lower", "targets", "policy", "do_not_move", "ipr_allowed", "attachments_allowed",
         "proposal"}
+
+
+_SCAN_FORMS = (("labelled",), ("teeth",), ("obj", "labels"))
 
 
 class ManifestError(ValueError):
@@ -25,7 +28,7 @@ class ManifestError(ValueError):
 @dataclass
 class Manifest:
     path: Path
-    scans: dict[str, dict[str, str]]  # jaw -> {"labelled": file} or {"teeth": folder}
+    scans: dict[str, dict[str, str]]  # jaw -> {"labelled": file}, {"teeth": folder} or {"obj": f, "labels": f}
     targets: dict[str, dict[int, dict[str, float]]]
     policy: Policy
     do_not_move: frozenset[int] = frozenset()
@@ -35,9 +38,10 @@ class Manifest:
     problems: list[str] = field(default_factory=list)
 
     def arch(self, jaw: str) -> Arch:
-        spec = self.scans[jaw]
-        where = self.path.parent / next(iter(spec.values()))
-        return arch_from_labelled(where, jaw) if "labelled" in spec else arch_from_folder(where, jaw)
+        spec = {k: self.path.parent / v for k, v in self.scans[jaw].items()}
+        if "obj" in spec:
+            return arch_from_obj_labels(spec["obj"], spec["labels"], jaw)
+        return arch_from_labelled(spec["labelled"], jaw) if "labelled" in spec else arch_from_folder(spec["teeth"], jaw)
 
 
 def load(path: str | Path) -> Manifest:
@@ -63,9 +67,10 @@ def load(path: str | Path) -> Manifest:
         spec = data.get(jaw)
         if spec is None:
             continue
-        if not isinstance(spec, dict) or len(spec) != 1 or next(iter(spec)) not in ("labelled", "teeth") \
-                or not isinstance(next(iter(spec.values())), str):
-            bad(jaw, 'must be {"labelled": "arch.vtp"} or {"teeth": "folder of tooth_NN.stl"}')
+        if not isinstance(spec, dict) or not any(set(spec) == set(form) for form in _SCAN_FORMS) \
+                or not all(isinstance(v, str) for v in spec.values()):
+            bad(jaw, 'must be {"labelled": "arch.vtp"}, {"teeth": "folder of tooth_NN.stl"} or '
+                     '{"obj": "arch.obj", "labels": "arch.json"}')
             continue
         scans[jaw] = spec
     if not scans:

@@ -14,6 +14,7 @@ docs/planning.md; in short, all of them are deterministic functions of the geome
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,8 +114,9 @@ def read_labelled_vtp(path: str | Path) -> tuple[Mesh, np.ndarray]:
     return mesh, lab.astype(np.int64)
 
 
-def read_mesh(path: str | Path) -> Mesh:
-    """One STL (binary or ASCII), PLY or OBJ file, with trimesh."""
+def read_mesh(path: str | Path, merge: bool = True) -> Mesh:
+    """One STL (binary or ASCII), PLY or OBJ file, with trimesh. `merge`: join duplicate vertices (STL
+    repeats a vertex for every triangle); off where labels follow the file's vertex order."""
     path = Path(path)
     try:
         import trimesh
@@ -126,8 +128,47 @@ def read_mesh(path: str | Path) -> Mesh:
         raise ScanError(f"{path}: not a readable mesh ({e.__class__.__name__}: {str(e)[:120]})") from None
     if not isinstance(loaded, trimesh.Trimesh):
         raise ScanError(f"{path}: holds a scene or point cloud, not one triangle mesh")
-    loaded.merge_vertices()  # STL repeats a vertex for every triangle: edges must be shared to be seen
+    if merge:
+        loaded.merge_vertices()  # edges must be shared to be seen
     return _checked(str(path), np.asarray(loaded.vertices), np.asarray(loaded.faces))
+
+
+def read_obj_labels(obj: str | Path, labels: str | Path, jaw: str) -> tuple[Mesh, np.ndarray, list[str]]:
+    """An arch as OBJ plus per-vertex FDI labels in JSON (`{"jaw": "upper", "labels": [...]}`, 0 the
+    gingiva), the format of public tooth-segmentation datasets. Returns the mesh, a label per
+    triangle (a triangle whose corners disagree goes with the gingiva) and notes."""
+    obj, labels = Path(obj), Path(labels)
+    try:
+        doc = json.loads(labels.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScanError(f"{labels}: no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ScanError(f"{labels}: not a JSON label file ({e})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("labels"), list):
+        raise ScanError(f'{labels}: expected an object with "labels": one FDI number per vertex')
+    if doc.get("jaw") not in (None, jaw):
+        raise ScanError(f"{labels}: labels the {doc.get('jaw')!r} jaw, not the {jaw} one")
+    raw = doc["labels"]
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in raw):
+        raise ScanError(f"{labels}: labels must be whole numbers (FDI, 0 for the gingiva)")
+    mesh = read_mesh(obj, merge=False)  # labels follow the file's vertex order
+    vertex = np.asarray(raw, dtype=np.int64)
+    if len(vertex) != len(mesh.vertices):
+        raise ScanError(f"{labels}: {len(vertex)} labels for the {len(mesh.vertices)} vertices of {obj.name}")
+    right_q, left_q = QUADRANTS[jaw]
+    known = {0} | {q * 10 + k for q in (right_q, left_q) for k in range(1, 9)}
+    bad = sorted(set(np.unique(vertex).tolist()) - known)
+    if bad:
+        raise ScanError(f"{labels}: labels {bad[:5]} are not teeth of the {jaw} jaw (FDI {right_q}1-{right_q}8 "
+                        f"and {left_q}1-{left_q}8, 0 for the gingiva)")
+    corners = vertex[mesh.faces]
+    face = np.where((corners == corners[:, :1]).all(axis=1), corners[:, 0], 0)
+    notes = []
+    wisdom = sorted({int(f) for f in np.unique(face) if f % 10 == 8})
+    if wisdom:
+        notes.append(f"third molars {wisdom} are not planned: they stay with the gingiva in the stage models")
+        face = np.where(face % 10 == 8, 0, face)
+    return mesh, face, notes
 
 
 def _split(mesh: Mesh, labels: np.ndarray, keep: int) -> Mesh:
@@ -256,6 +297,29 @@ def arch_from_labelled(path: str | Path, jaw: str) -> Arch:
     return arch
 
 
+def arch_from_obj_labels(obj: str | Path, labels: str | Path, jaw: str) -> Arch:
+    """An arch as OBJ with per-vertex FDI labels in JSON (see read_obj_labels)."""
+    jaw = _jaw(jaw)
+    mesh, face, notes = read_obj_labels(obj, labels, jaw)
+    present = sorted(int(f) for f in np.unique(face) if f)
+    if len(present) < 2:
+        raise ScanError(f"{labels}: fewer than two labelled teeth")
+    crowns = {f: _split(mesh, face, f) for f in present}
+    small = [f for f, c in crowns.items() if len(c.faces) < MIN_FACES]
+    if small:
+        raise ScanError(f"{labels}: teeth {small} have fewer than {MIN_FACES} triangles: not teeth")
+    arch = arch_from_meshes(jaw, crowns, str(obj), gingiva=_split(mesh, face, 0) if (face == 0).any() else None)
+    arch.notes += notes + _absent(jaw, crowns)
+    return arch
+
+
+def _absent(jaw: str, crowns: dict[int, Mesh]) -> list[str]:
+    right_q, left_q = QUADRANTS[jaw]
+    missing = [f for f in [right_q * 10 + k for k in range(1, 8)] + [left_q * 10 + k for k in range(1, 8)]
+               if f not in crowns]
+    return [f"teeth {missing} are absent"] if missing else []
+
+
 def arch_from_folder(path: str | Path, jaw: str) -> Arch:
     """A folder of `tooth_NN.stl|ply|obj` files, NN the FDI number of this jaw's teeth."""
     jaw = _jaw(jaw)
@@ -280,10 +344,7 @@ def arch_from_folder(path: str | Path, jaw: str) -> Arch:
     if len(crowns) < 2:
         raise ScanError(f"{folder}: fewer than two tooth_NN.stl/.ply/.obj files for the {jaw} arch")
     arch = arch_from_meshes(jaw, crowns, str(folder))
-    missing = [f for f in [right_q * 10 + k for k in range(1, 8)] + [left_q * 10 + k for k in range(1, 8)]
-               if f not in crowns]
-    if missing:
-        arch.notes.append(f"teeth {missing} are absent")
+    arch.notes += _absent(jaw, crowns)
     return arch
 
 
