@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import charts
 from . import manifest as mf
 from .attachments import suggest
 from .plan import MOVEMENT_KEYS, ArchPlan, Checker, Policy, target_from_movements
@@ -201,6 +202,10 @@ def write(plan: CasePlan, out: str | Path, *, models: bool = True,
         for site in r.ipr:
             w.writerow([jaw, *site.teeth, _num(site.amount_mm, 2), _num(site.amount_mm / 2, 2), site.before_stage])
     put("ipr_chart.csv", chart.getvalue().encode())
+    progress("drawing the charts")
+    for fmt in ("svg", "png"):
+        put(f"charts/ipr_chart.{fmt}", charts.ipr_chart(plan, fmt))
+        put(f"charts/movement_chart.{fmt}", charts.movement_chart(plan, fmt))
     if models:
         for s in range(plan.aligners + 1):
             progress(f"writing stage {s} of {plan.aligners}")
