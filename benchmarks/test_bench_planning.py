@@ -53,9 +53,11 @@ def test_restage_after_an_edit(benchmark, case):
     benchmark.extra_info.update({"prepare_ms": prepare_s * 1e3, "cold_ms": float(np.median(cold) * 1e3)})
 
 
-def test_whole_pipeline_from_files_to_outputs(benchmark, tmp_path):
-    """Both arches of S1 at full resolution: read the files, prepare, stage, resolve, check the
-    arches against each other, and write every output (plan, tables, one STL per stage and arch)."""
+@pytest.mark.parametrize("setup", ["given", "proposed"])
+def test_whole_pipeline_from_files_to_outputs(benchmark, tmp_path, setup):
+    """Both arches of S1 at full resolution: read the files, prepare, (propose a setup,) stage,
+    resolve, check the arches against each other, and write every output (plan, tables, charts,
+    one STL per stage and arch)."""
     import json
 
     from orthoplan.planning import manifest as mf
@@ -63,11 +65,11 @@ def test_whole_pipeline_from_files_to_outputs(benchmark, tmp_path):
 
     data = require_data() / "per-tooth" / "S1"
     path = tmp_path / "case.json"
+    targets = {"upper": {"11": {"rotation": 8}, "21": {"mesial": 0.4}, "13": {"extrusion": 0.3}},
+               "lower": {"41": {"buccal": 0.3}, "33": {"rotation": -6}}}
     path.write_text(json.dumps({
         "version": 1, "upper": {"teeth": str(data / "upper")}, "lower": {"teeth": str(data / "lower")},
-        "targets": {"upper": {"11": {"rotation": 8}, "21": {"mesial": 0.4}, "13": {"extrusion": 0.3}},
-                    "lower": {"41": {"buccal": 0.3}, "33": {"rotation": -6}}},
-        "ipr_allowed": True}))
+        **({"targets": targets} if setup == "given" else {}), "ipr_allowed": True}))
     steps = {}
 
     def run():
@@ -79,6 +81,6 @@ def test_whole_pipeline_from_files_to_outputs(benchmark, tmp_path):
         return plan, files
     plan, files = benchmark.pedantic(run, rounds=1, iterations=1)
     size = sum(f.stat().st_size for f in files) / 1e6
-    print(f"\nwhole pipeline, S1 both arches: {steps['total_s']:.1f} s ({steps['plan_s']:.1f} s to plan, the rest "
+    print(f"\nwhole pipeline, S1 both arches, setup {setup}: {steps['total_s']:.1f} s ({steps['plan_s']:.1f} s to plan, the rest "
           f"writing {len(files)} files, {size:.0f} MB); {plan.aligners} aligners")
     benchmark.extra_info.update(steps)
