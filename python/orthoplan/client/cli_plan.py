@@ -43,10 +43,11 @@ def _summary(plan, written, out: str, t0: float) -> None:
     for jaw, p in plan.arches.items():
         moving = sum(1 for f in p.teeth if p.steps[f])
         r = plan.resolutions[jaw]
-        rows.append([jaw, len(p.teeth), moving, p.n_stages, plan.aligners - p.n_stages, len(r.delays),
+        rows.append([jaw, len(p.teeth), moving, p.n_stages, p.total - p.n_stages, plan.aligners - p.total,
+                     len(r.delays),
                      f"{sum(s.amount_mm for s in r.ipr):.1f} mm at {len(r.ipr)}", len(r.unresolved),
                      len(p.over_limit)])
-    click.echo(tabulate(rows, headers=["arch", "teeth", "moving", "active", "passive", "delayed", "IPR",
+    click.echo(tabulate(rows, headers=["arch", "teeth", "moving", "active", "overcorr.", "passive", "delayed", "IPR",
                                        "unresolved", "over limit"]))
     click.echo(f"{plan.aligners} aligners; {len(written)} files in {out} ({time.perf_counter() - t0:.1f} s)")
 

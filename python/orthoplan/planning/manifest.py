@@ -18,6 +18,7 @@ _TOP = {"version", "upper", "lower", "targets", "policy", "do_not_move", "ipr_al
         "proposal"}
 
 
+_POLICY_KEYS = {"overrides", "collision_tolerance", "pattern", "start", "overcorrection"}
 _SCAN_FORMS = (("labelled",), ("teeth",), ("obj", "labels"))
 
 
@@ -101,18 +102,26 @@ def load(path: str | Path) -> Manifest:
                                       if k in MOVEMENT_KEYS and isinstance(v, (int, float))}
     policy_raw = data.get("policy", {})
     policy = Policy()
-    if not isinstance(policy_raw, dict) or set(policy_raw) - {"overrides", "collision_tolerance"}:
-        bad("policy", 'may hold "overrides" and "collision_tolerance" only')
+    if not isinstance(policy_raw, dict) or set(policy_raw) - _POLICY_KEYS:
+        bad("policy", f"may hold {', '.join(sorted(_POLICY_KEYS))} only")
     else:
         tol = policy_raw.get("collision_tolerance", 0.1)
         if not isinstance(tol, (int, float)) or not 0 <= tol <= 1:
             bad("policy.collision_tolerance", "must be 0-1 mm")
             tol = 0.1
-        policy = Policy(overrides=policy_raw.get("overrides", {}), collision_tolerance=float(tol))
+        start = policy_raw.get("start", {})
+        if not isinstance(start, dict) or not all(isinstance(f, str) and f.isdigit() for f in start):
+            bad("policy.start", "must be an object of FDI number -> first stage")
+            start = {}
+        policy = Policy(overrides=policy_raw.get("overrides", {}), collision_tolerance=float(tol),
+                        pattern=policy_raw.get("pattern", "simultaneous"),
+                        start={int(f): v for f, v in start.items()},
+                        overcorrection=policy_raw.get("overcorrection", 0))
         try:
-            policy.table()
+            policy.check()
         except ValueError as e:
             bad("policy", str(e))
+            policy = Policy()
     still = data.get("do_not_move", [])
     if not isinstance(still, list) or not all(isinstance(f, int) for f in still):
         bad("do_not_move", "must be a list of FDI numbers")

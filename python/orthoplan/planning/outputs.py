@@ -34,7 +34,7 @@ class CasePlan:
 
     def poses_at(self, jaw: str, stage: int) -> np.ndarray:
         plan = self.arches[jaw]
-        return plan.poses[min(stage, plan.n_stages)]
+        return plan.sequence[min(stage, plan.total)]
 
 
 def plan_case(m: mf.Manifest, progress: Callable[[str], None] = lambda _: None) -> CasePlan:
@@ -95,13 +95,13 @@ def plan_arches(arches: dict[str, Arch], targets: dict[str, dict[int, np.ndarray
         own = Checker(arch, other, neighbours_only=True, shared=both) if both is not None else case
         resolutions[jaw] = resolve(arch, targets[jaw], policy, checker=own, ipr_allowed=ipr_allowed)
         plans[jaw] = resolutions[jaw].plan
-    aligners = max(p.n_stages for p in plans.values())
+    aligners = max(p.total for p in plans.values())
     if both is not None:
         progress("checking the arches against each other")
         up, lo = plans["upper"], plans["lower"]
 
         def padded(p: ArchPlan) -> np.ndarray:
-            return np.concatenate([p.poses, np.repeat(p.poses[-1:], aligners - p.n_stages, axis=0)])
+            return np.concatenate([p.sequence, np.repeat(p.sequence[-1:], aligners - p.total, axis=0)])
         up.collisions = both.check(padded(up), policy, padded(lo))
         # contacts between the arches: re-timing and IPR work within an arch, so these are reported
         seen = {c.teeth for c in resolutions["upper"].unresolved}
@@ -142,7 +142,8 @@ def summary(plan: CasePlan) -> dict:
     out = {"format": PLAN_FORMAT, "aligners": plan.aligners, "attachments_allowed": allowed, "arches": {}}
     for jaw, p in plan.arches.items():
         out["arches"][jaw] = {
-            "active_aligners": p.n_stages, "passive_aligners": plan.aligners - p.n_stages,
+            "active_aligners": p.n_stages, "overcorrection_aligners": p.total - p.n_stages,
+            "passive_aligners": plan.aligners - p.total, "start": {str(f): p.start[f] for f in p.teeth},
             "teeth": p.teeth, "stages_per_tooth": {str(f): p.steps[f] for f in p.teeth},
             "movement": {str(f): p.movement[f] for f in p.teeth},
             "over_limit": [{"tooth": f, "component": c, "per_stage": v, "limit": lim}
@@ -154,7 +155,7 @@ def summary(plan: CasePlan) -> dict:
             "unresolved": [{"teeth": list(c.teeth), "stage": c.stage, "depth_mm": c.depth}
                            for c in plan.resolutions[jaw].unresolved],
             "attachments": [{"tooth": a.tooth, "reasons": list(a.reasons)} for a in suggest(p)],
-            "poses": [[pose[:3].reshape(-1).tolist() for pose in stage] for stage in p.poses],
+            "poses": [[pose[:3].reshape(-1).tolist() for pose in stage] for stage in p.sequence],
             "setup": ({"source": "proposed", **plan.proposals[jaw].as_dict()} if jaw in plan.proposals
                       else {"source": "manifest"}),
         }

@@ -27,6 +27,11 @@ DEFAULT_LIMITS = {
     "molar": (0.20, 0.20, 0.15, 0.15, 1.0, 1.5, 1.0),
 }
 MOVEMENT_KEYS = ("mesial", "buccal", "extrusion", "rotation", "tip", "torque")
+PATTERNS = ("simultaneous", "sequential_distalization")
+# sequential distalization: each group starts when the one before it has finished moving
+DISTALIZATION_GROUPS = ((7,), (6,), (5,), (4,), (3,), (1, 2))
+# overcorrection: teeth whose total rotation or extrusion is at least this much get it
+OVERCORRECT_ROTATION, OVERCORRECT_EXTRUSION = 5.0, 0.5
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,20 @@ class Policy:
 
     overrides: dict[str, dict[str, float]] = field(default_factory=dict)
     collision_tolerance: float = 0.10
+    pattern: str = "simultaneous"  # or "sequential_distalization": molars first, then premolars, ...
+    start: dict[int, int] = field(default_factory=dict)  # custom first stage per tooth (FDI -> stage)
+    overcorrection: int = 0  # aligners past the target for rotations and extrusions, which lag
+
+    def check(self) -> None:
+        """ValueError naming what is wrong, for a policy from a manifest."""
+        self.table()
+        if self.pattern not in PATTERNS:
+            raise ValueError(f"pattern: {self.pattern!r} is not one of {', '.join(PATTERNS)}")
+        for f, stage in self.start.items():
+            if not (isinstance(stage, int) and not isinstance(stage, bool) and 0 <= stage <= 60):
+                raise ValueError(f"start: tooth {f}: the first stage must be a whole number 0-60")
+        if not (isinstance(self.overcorrection, int) and 0 <= self.overcorrection <= 5):
+            raise ValueError("overcorrection: 0-5 aligners")
 
     def table(self) -> np.ndarray:
         rows = []
@@ -113,6 +132,16 @@ class ArchPlan:
     over_limit: list[tuple[int, str, float, float]] = field(default_factory=list)
     collisions: list[Collision] = field(default_factory=list)
     start: dict[int, int] = field(default_factory=dict)  # per tooth: the stage it starts moving at
+    over: np.ndarray | None = None  # [N, T, 4, 4]: overcorrection aligners past the target
+
+    @property
+    def sequence(self) -> np.ndarray:
+        """Every aligner's poses: the stages to the target, then any overcorrection."""
+        return self.poses if self.over is None or not len(self.over) else np.concatenate([self.poses, self.over])
+
+    @property
+    def total(self) -> int:
+        return len(self.sequence) - 1
 
 
 class Checker:
@@ -201,7 +230,9 @@ def plan_arch(arch: Arch, targets: dict[int, np.ndarray], policy: Policy = Polic
     initial = np.tile(np.eye(4), (t, 1, 1))
     target = np.array([targets.get(f, np.eye(4)) for f in teeth])
     frames = np.array([arch.teeth[f].frame for f in teeth])
-    first = np.array([[(start or {}).get(f, 0) for f in teeth]])
+    if start is None:
+        start = policy_start(policy, teeth, initial, target, frames, types, limits, backend)
+    first = np.array([[start.get(f, 0) for f in teeth]])
     result = K.stage(initial, target, frames, types, limits, start=first, backend=backend)
     n = int(np.asarray(result.n_stages)[0])
     poses = np.asarray(result.poses)[0, : n + 1].astype(np.float64)
@@ -222,5 +253,46 @@ def plan_arch(arch: Arch, targets: dict[int, np.ndarray], policy: Policy = Polic
                  if v > lim[LIMIT_COLUMNS.index(name)] + 1e-6]
     plan = ArchPlan(arch, teeth, n, poses, movement, {f: int(s) for f, s in zip(teeth, steps, strict=True)}, over,
                     start={f: int(first[0, i]) for i, f in enumerate(teeth)})
-    plan.collisions = checker.check(poses, policy, opposing_poses, backend)
+    plan.over = _overcorrection(plan, frames, policy.overcorrection)
+    plan.collisions = checker.check(plan.sequence, policy, opposing_poses, backend)
     return plan
+
+
+def policy_start(policy: Policy, teeth: list[int], initial, target, frames, types, limits,
+                 backend: str | None = None) -> dict[int, int]:
+    """Each tooth's first stage under the policy's pattern, with its custom start stages on top."""
+    start = {f: 0 for f in teeth}
+    if policy.pattern == "sequential_distalization":
+        steps = np.asarray(K.stage(initial, target, frames, types, limits, backend=backend).steps)[0]
+        need = dict(zip(teeth, steps.tolist(), strict=True))
+        at = 0
+        for group in DISTALIZATION_GROUPS:
+            members = [f for f in teeth if f % 10 in group]
+            for f in members:
+                start[f] = at
+            at += max((need[f] for f in members), default=0)
+    start.update({f: s for f, s in policy.start.items() if f in start})
+    return start
+
+
+def _overcorrection(plan: ArchPlan, frames: np.ndarray, n: int) -> np.ndarray | None:
+    """`n` aligners past the target: teeth whose rotation (at least OVERCORRECT_ROTATION degrees) or
+    extrusion (at least OVERCORRECT_EXTRUSION mm) aligners under-express keep going at their last
+    per-stage rate, about and along their long axis; the rest hold their target."""
+    if n <= 0:
+        return None
+    final = plan.poses[-1]
+    out = np.repeat(final[None], n, axis=0).copy()
+    for i, f in enumerate(plan.teeth):
+        mv, k = plan.movement[f], max(plan.steps[f], 1)
+        rot = mv["rotation"] / k if abs(mv["rotation"]) >= OVERCORRECT_ROTATION else 0.0
+        ext = mv["extrusion"] / k if mv["extrusion"] >= OVERCORRECT_EXTRUSION else 0.0
+        if not rot and not ext:
+            continue
+        frame = final[i] @ frames[i]  # the tooth's frame at its target
+        for j in range(n):
+            local = np.eye(4)
+            local[:3, :3] = _rotation(np.radians([0.0, 0.0, rot * (j + 1)]))
+            local[2, 3] = ext * (j + 1)
+            out[j, i] = frame @ local @ np.linalg.inv(frame) @ final[i]
+    return out

@@ -62,8 +62,9 @@ def resolve(arch: Arch, targets: dict[int, np.ndarray], policy: Policy | None = 
     target = np.array([targets.get(f, np.eye(4)) for f in teeth])
     frames = np.array([arch.teeth[f].frame for f in teeth])
     moving = np.array([not np.allclose(target[i], np.eye(4), atol=1e-9) for i in range(t)])
-    start = np.zeros(t, int)
     out = Resolution(plan_arch(arch, targets, policy, checker=checker, backend=backend))
+    base = np.array([out.plan.start[f] for f in teeth])  # the policy's pattern and custom starts
+    start = base.copy()
     for _ in range(rounds):
         if not out.plan.collisions:
             break
@@ -81,18 +82,18 @@ def resolve(arch: Arch, targets: dict[int, np.ndarray], policy: Policy | None = 
         res = K.stage(initial, target, frames, types, limits, start=batch, backend=backend)
         poses = np.asarray(res.poses).astype(np.float64)
         depth, _ = checker.depths(poses, backend=backend)
-        scores = _score(depth, policy.collision_tolerance, np.asarray(res.n_stages), batch)
+        scores = _score(depth, policy.collision_tolerance, np.asarray(res.n_stages), batch - base)
         best = min(range(len(batch)), key=lambda b: scores[b])
         out.rounds += 1
         out.candidates += len(batch)
         now_depth, _ = checker.depths(out.plan.poses[None], backend=backend)
-        current = _score(now_depth, policy.collision_tolerance, np.array([out.plan.n_stages]), start[None])[0]
+        current = _score(now_depth, policy.collision_tolerance, np.array([out.plan.n_stages]), start[None] - base)[0]
         if scores[best] >= current:
             break
         start = batch[best]
         out.plan = plan_arch(arch, targets, policy, checker=checker, backend=backend,
                              start={f: int(start[i]) for i, f in enumerate(teeth)})
-    out.delays = {f: int(start[i]) for i, f in enumerate(teeth) if start[i]}
+    out.delays = {f: int(start[i] - base[i]) for i, f in enumerate(teeth) if start[i] > base[i]}
     neighbours = set(neighbour_pairs(arch))
     depth, _ = checker.depths(out.plan.poses[None], backend=backend)
     index = {(checker.name(a), checker.name(b)): p for p, (a, b) in enumerate(checker.pairs)}
