@@ -93,3 +93,16 @@ def test_bad_obj_label_files_are_named_with_their_problem(tmp_path):
     (tmp_path / "junk.obj").write_text("this is not a mesh\n")
     with pytest.raises(S.ScanError, match="junk.obj"):
         S.arch_from_obj_labels(tmp_path / "junk.obj", lab, "upper")
+
+
+def test_a_folder_of_ascii_and_binary_stl_teeth_reads_the_same(tmp_path):
+    upper = procedural.sample_case(7)[0]["upper"]
+    for i, (f, t) in enumerate(sorted(upper.teeth.items())):
+        mesh = trimesh.Trimesh(t.mesh.vertices, t.mesh.faces, process=False)
+        data = trimesh.exchange.stl.export_stl_ascii(mesh) if i % 2 else trimesh.exchange.stl.export_stl(mesh)
+        (tmp_path / f"tooth_{f}.stl").write_bytes(data.encode() if isinstance(data, str) else data)
+    assert (tmp_path / "tooth_11.stl").read_bytes()[:5] != b"solid"  # binary
+    assert (tmp_path / "tooth_12.stl").read_bytes()[:5] == b"solid"  # ASCII
+    back = S.arch_from_folder(tmp_path, "upper")
+    for f, t in upper.teeth.items():
+        assert np.allclose(back.teeth[f].frame, t.frame, atol=1e-4), f
