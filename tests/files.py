@@ -41,3 +41,43 @@ def ascii_ply() -> bytes:
     """A valid ASCII PLY triangle: a scan format, but not STL."""
     return (b"ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\n"
             b"element face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n")
+
+
+def procedural_vtp(jaw: str, seed: int = 7, points: int = 16, label: str = "Label") -> bytes:
+    """The procedural arch (planning.procedural) as a labelled scan: VTK XML PolyData with a per-face
+    `Label`, 1-14 along the arch from the patient's right second molar; made here, no data needed."""
+    import tempfile
+    from pathlib import Path
+
+    import numpy as np
+    import vtk
+    from orthoplan.planning import procedural
+    from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
+
+    arch = procedural.sample_case(seed, points)[0][jaw]
+    verts, faces, labels, off = [], [], [], 0
+    for k, f in enumerate(arch.order(), start=1):
+        mesh = arch.teeth[f].mesh
+        verts.append(mesh.vertices)
+        faces.append(mesh.faces + off)
+        labels += [k] * len(mesh.faces)
+        off += len(mesh.vertices)
+    v, fc = np.concatenate(verts), np.concatenate(faces)
+    poly = vtk.vtkPolyData()
+    pts = vtk.vtkPoints()
+    pts.SetData(numpy_to_vtk(v.astype(np.float32), deep=True))
+    poly.SetPoints(pts)
+    cells = vtk.vtkCellArray()
+    cells.SetData(numpy_to_vtkIdTypeArray(np.arange(0, 3 * len(fc) + 1, 3), deep=True),
+                  numpy_to_vtkIdTypeArray(fc.reshape(-1).astype(np.int64), deep=True))
+    poly.SetPolys(cells)
+    lab = numpy_to_vtk(np.array(labels, dtype=np.int32), deep=True)
+    lab.SetName(label)
+    poly.GetCellData().AddArray(lab)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{jaw}.vtp"
+        writer = vtk.vtkXMLPolyDataWriter()
+        writer.SetFileName(str(path))
+        writer.SetInputData(poly)
+        writer.Write()
+        return path.read_bytes()

@@ -16,6 +16,7 @@ from .api.context import Runtime
 from .api.server import ApiServer
 from .config import Settings
 from .domain.identity import PasswordPolicy
+from .farm.executor import InProcessExecutor
 from .services.delivery import DeliveryPolicy, Worker
 from .services.deps import Deps
 
@@ -37,6 +38,13 @@ class App:
         sms = HttpSmsGateway(SmsConfig(s.sms_url, s.sms_key)) if s.sms_url else None
         return Worker(self.runtime.uow, mailer, Templates(s.public_url), self.runtime.deps.clock,
                       DeliveryPolicy(lease_s=s.delivery_lease_s), sms=sms)
+
+    def planner(self) -> InProcessExecutor | None:
+        """The in-process planning executor (not started), or None when ORTHOPLAN_PLAN_WORKERS is 0."""
+        s = self.settings
+        if s.plan_workers <= 0:
+            return None
+        return InProcessExecutor(self.runtime.uow, self.runtime.deps, workers=s.plan_workers, lease_s=s.plan_lease_s)
 
     def server(self, address: str | None = None) -> ApiServer:
         return ApiServer(self.runtime, address or self.settings.listen, workers=self.settings.workers,

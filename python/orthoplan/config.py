@@ -43,6 +43,8 @@ class Settings:
     delivery_lease_s: float = 120.0  # a dead delivery worker's claims are taken over after this
     sms_url: str = ""  # HTTP SMS gateway; empty: SMS wait in the outbox
     sms_key: str = ""
+    plan_workers: int = 1  # planning jobs run at once in the server; 0: none (a farm runs them)
+    plan_lease_s: float = 60.0  # a dead planning worker's job is taken over after this
 
     @property
     def artifacts_path(self) -> Path:
@@ -77,4 +79,6 @@ class Settings:
                         smtp_sender=env.get("ORTHOPLAN_SMTP_SENDER", "orthoplan <no-reply@localhost>"),
                         smtp_ca_file=env.get("ORTHOPLAN_SMTP_CA_FILE", ""),
                         delivery_lease_s=float(env.get("ORTHOPLAN_DELIVERY_LEASE_S", "120")),
-                        sms_url=env.get("ORTHOPLAN_SMS_URL", ""), sms_key=env.get("ORTHOPLAN_SMS_KEY", ""))
+                        sms_url=env.get("ORTHOPLAN_SMS_URL", ""), sms_key=env.get("ORTHOPLAN_SMS_KEY", ""),
+                        plan_workers=int(env.get("ORTHOPLAN_PLAN_WORKERS", "1")),
+                        plan_lease_s=float(env.get("ORTHOPLAN_PLAN_LEASE_S", "60")))

@@ -29,6 +29,7 @@ from orthoplan.v1 import (
     opportunities_pb2_grpc,
     orders_pb2_grpc,
     packs_pb2_grpc,
+    planning_pb2_grpc,
     records_pb2_grpc,
     setups_pb2_grpc,
 )
@@ -95,6 +96,7 @@ class Stubs:
         self.opportunities = _WithMetadata(opportunities_pb2_grpc.OpportunityServiceStub(channel), md)
         self.packs = _WithMetadata(packs_pb2_grpc.PackServiceStub(channel), md)
         self.metrics = _WithMetadata(metrics_pb2_grpc.MetricsServiceStub(channel), md)
+        self.planning = _WithMetadata(planning_pb2_grpc.PlanningServiceStub(channel), md)
 
 
 class _WithMetadata:

@@ -29,6 +29,8 @@ from ..v1 import (
     orders_pb2_grpc,
     packs_pb2,
     packs_pb2_grpc,
+    planning_pb2,
+    planning_pb2_grpc,
     records_pb2,
     records_pb2_grpc,
     setups_pb2,
@@ -46,12 +48,13 @@ from .servicers.notifications import NotificationServicer
 from .servicers.opportunities import OpportunityServicer, PracticeServicer
 from .servicers.orders import OrderServicer
 from .servicers.packs import PackServicer
+from .servicers.planning import PlanningServicer
 from .servicers.records import RecordServicer
 from .servicers.setups import SetupServicer
 
 SERVICES = [d.full_name for f in (identity_pb2, cases_pb2, collaborators_pb2, setups_pb2, records_pb2, messages_pb2,
                                                   notifications_pb2, orders_pb2, opportunities_pb2,
-                                                  packs_pb2, metrics_pb2)
+                                                  packs_pb2, metrics_pb2, planning_pb2)
             for d in f.DESCRIPTOR.services_by_name.values()]
 
 
@@ -94,8 +97,9 @@ class ApiServer:
         opportunities_pb2_grpc.add_OpportunityServiceServicer_to_server(OpportunityServicer(rt), self.server)
         packs_pb2_grpc.add_PackServiceServicer_to_server(PackServicer(rt), self.server)
         metrics_pb2_grpc.add_MetricsServiceServicer_to_server(MetricsServicer(rt), self.server)
-        messages_pb2_grpc.add_EventServiceServicer_to_server(
-            EventServicer(rt, self.hub, max_streams=max_streams, heartbeat_s=heartbeat_s), self.server)
+        streams = EventServicer(rt, self.hub, max_streams=max_streams, heartbeat_s=heartbeat_s)
+        messages_pb2_grpc.add_EventServiceServicer_to_server(streams, self.server)
+        planning_pb2_grpc.add_PlanningServiceServicer_to_server(PlanningServicer(rt, self.hub, streams), self.server)
         self.health = health.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection([*SERVICES, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server)

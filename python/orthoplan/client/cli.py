@@ -45,9 +45,15 @@ def serve(listen: str | None) -> None:
     worker = app.delivery_worker()
     if worker is not None:  # the embedded default delivers email from the server process
         threading.Thread(target=worker.run, args=(done,), name="delivery", daemon=True).start()
+    planner = app.planner()
+    if planner is not None:  # the embedded default plans in the server process
+        app.runtime.deps.planner = planner
+        planner.start()
 
     def stop(*_):
         done.set()
+        if planner is not None:
+            planner.stop()  # a job in progress goes back to the queue
         server.stop(grace=10.0)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)

@@ -44,6 +44,7 @@ CASE_ACTION_PERMISSION: dict[str, Permission] = {
     "add_order": Permission.ADD_ORDERS,
     "order_replacement": Permission.ORDER_REPLACEMENT_ALIGNERS,
     "ready_for_approval": _REVIEW,
+    "create_plan": _REVIEW,
     "back_to_evaluating": _REVIEW,
     "post_message": Permission(0),
 }

@@ -55,7 +55,7 @@ def _ideal_poses(jaw: str) -> dict[int, np.ndarray]:
     right_q, left_q = (1, 2) if jaw == "upper" else (4, 3)
     occlusal = np.array([0.0, 0.0, -1.0 if jaw == "upper" else 1.0])
     poses = {}
-    for side, quad in ((-1, right_q), (1, left_q)):
+    for side, quad in ((1, right_q), (-1, left_q)):  # the patient's right is +x (R = A x S)
         s = 0.0
         for pos in range(1, 8):
             width = sizes[pos][0]

@@ -214,6 +214,8 @@ CASE_ACTIONS: dict[str, frozenset[Role]] = {
     "close": frozenset({Role.PROVIDER, Role.SUPER_ADMIN, Role.REGIONAL_ADMIN, Role.LOCATION_ADMIN}),
     # setups: the planning side proposes; the owning provider approves; a collaborator declines
     "create_setup": frozenset({Role.SUPER_ADMIN, Role.REGIONAL_ADMIN, Role.LOCATION_ADMIN}),
+    # planning jobs: the owning practice's providers and admins; a collaborator who may review
+    "create_plan": frozenset({Role.SUPER_ADMIN, Role.REGIONAL_ADMIN, Role.LOCATION_ADMIN, Role.PROVIDER}),
     "approve_setup": frozenset({Role.PROVIDER}),
     "request_revision": frozenset({Role.PROVIDER, Role.TREATMENT_COORDINATOR}),
     "decline_setup": frozenset(),

@@ -33,6 +33,12 @@ class EventWaker(Protocol):
     def wake(self, topic: str, seq: int) -> None: ...
 
 
+class PlanWaker(Protocol):
+    """The planning executor: told when a job is queued, so it need not wait for its next poll."""
+
+    def notify(self) -> None: ...
+
+
 class Translator(Protocol):
     """Translates message text; none is configured by default."""
 
@@ -54,6 +60,7 @@ class Deps:
     max_image_bytes: int = 32 << 20
     events: EventWaker | None = None  # the live hub; events are durable without one
     translator: Translator | None = None
+    planner: PlanWaker | None = None  # the planning executor, when this process runs one
     digest_hour: int = 7  # UTC hour at which daily and weekly digests fall due
     public_url: str = "http://localhost:8080"  # links sent to people point here
 

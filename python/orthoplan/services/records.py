@@ -205,9 +205,11 @@ def delete_record(uow: SqlUnitOfWork, deps: Deps, p: Principal, record_id: str) 
 
 
 def release_if_unused(uow: SqlUnitOfWork, sha256: str) -> bool:
-    """The garbage collector's question: True while a record refers to the object; otherwise its
+    """The garbage collector's question: True while a record or a plan output refers to the object; otherwise its
     row is deleted (in the caller's transaction) and the file may go."""
     if uow.session.execute(select(m.CaseRecord.id).where(m.CaseRecord.sha256 == sha256).limit(1)).first():
         return True
+    if uow.session.execute(select(m.PlanOutput.job_id).where(m.PlanOutput.sha256 == sha256).limit(1)).first():
+        return True  # a plan's output
     uow.session.execute(delete(m.Artifact).where(m.Artifact.sha256 == sha256))
     return False

@@ -36,6 +36,13 @@ def create_setup(uow: SqlUnitOfWork, deps: Deps, p: Principal, case_id: str, cas
     ds.check_plan(c, "plan", plan)
     c.raise_if_any()
     case = locked_for_change(uow, p, case_id, case_etag, "create_setup")
+    return store_setup(uow, deps, p, case, plan)
+
+
+def store_setup(uow: SqlUnitOfWork, deps: Deps, p: Principal, case: m.Case, plan: ds.Plan) -> m.TreatmentSetup:
+    """The case's next setup version (the case locked by the caller, the plan checked): the case goes
+    to SETUP_READY, the previous proposal is superseded, the watchers are told. `p`: who it is
+    recorded as created by (a planning job records its creator)."""
     before = snapshot(case)
     case.state = int(dc.transition(dc.CaseState(case.state), "setup_ready"))
     case.updated = now = deps.clock()

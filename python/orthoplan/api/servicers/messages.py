@@ -56,7 +56,7 @@ class EventServicer(mpb_grpc.EventServiceServicer):
     def __init__(self, rt: Runtime, hub, *, max_streams: int, heartbeat_s: float):
         self.rt, self.hub = rt, hub
         self.heartbeat_s = heartbeat_s
-        self._slots = threading.BoundedSemaphore(max_streams)
+        self.slots = threading.BoundedSemaphore(max_streams)
         self.max_streams = max_streams
 
     def _topic(self, request, p) -> str:
@@ -81,13 +81,13 @@ class EventServicer(mpb_grpc.EventServiceServicer):
         p = principal()
         topic = self._topic(request, p)
         token = bearer_token(context.invocation_metadata())
-        if not self._slots.acquire(blocking=False):
+        if not self.slots.acquire(blocking=False):
             raise ResourceExhausted(f"this server holds its maximum of {self.max_streams} event streams; "
                                     "retry later or on another server")
         try:
             sub = self.hub.subscribe(topic, request.after_seq, from_now=request.from_now)
         except RuntimeError:
-            self._slots.release()
+            self.slots.release()
             raise Unavailable("the server is shutting down; resume on another") from None
         context.add_callback(sub.close)  # the client went away: free this thread at once
         try:
@@ -112,4 +112,4 @@ class EventServicer(mpb_grpc.EventServiceServicer):
                     yield convert.event_bytes(row)  # sent as is (see the interceptor)
         finally:
             self.hub.unsubscribe(sub)
-            self._slots.release()
+            self.slots.release()

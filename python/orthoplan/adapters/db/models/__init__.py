@@ -34,6 +34,7 @@ from .messaging import (
     NotificationPreference,
     OutboxMessage,
 )
+from .planning import PlanJob, PlanOutput
 from .practice import (
     Appointment,
     ContactTemplate,
@@ -84,4 +85,6 @@ __all__ = [
     "PackTemplate",
     "TreatmentPack",
     "PackEvent",
+    "PlanJob",
+    "PlanOutput",
 ]

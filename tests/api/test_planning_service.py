@@ -1,0 +1,174 @@
+"""PlanningService end to end on a real server and the in-process executor: a case's labelled scans
+planned into its next setup version, progress watched and resumed, idempotent creation, cancel,
+a worker's lease taken over (the job finished once), bad scans and bad specs refused precisely."""
+
+from __future__ import annotations
+
+import time
+
+import grpc
+import pytest
+from orthoplan.farm.executor import InProcessExecutor
+from orthoplan.services import plan_jobs
+from orthoplan.v1 import cases_pb2 as cpb
+from orthoplan.v1 import planning_pb2 as ppb
+from orthoplan.v1 import records_pb2 as rpb
+from orthoplan.v1 import setups_pb2 as spb
+
+from tests.api.helpers import build_org, details, new_case, new_patient, rpc_error, upload
+from tests.files import procedural_vtp, small_stl
+
+pytest.importorskip("vtk")
+IA, NF, PD, FP = (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED,
+                  grpc.StatusCode.FAILED_PRECONDITION)
+SPEC = ppb.PlanSpec(targets=[ppb.ToothTarget(fdi=11, rotation=4.0), ppb.ToothTarget(fdi=21, mesial=0.3)],
+                    ipr_allowed=True)
+
+
+@pytest.fixture
+def executor(api):
+    ex = InProcessExecutor(api.runtime.uow, api.runtime.deps, workers=1, lease_s=30, poll_s=0.2)
+    api.runtime.deps.planner = ex
+    yield ex
+    ex.stop()
+    api.runtime.deps.planner = None
+
+
+def awaiting_setup(org, chart: str = "CH-1"):
+    prov = org.as_["provider_a"]
+    case = new_case(prov, new_patient(prov, org.loc_a.id, org.users["provider_a"].id, chart).id)
+    case = prov.cases.SubmitCase(cpb.TransitionCaseRequest(id=case.id, etag=case.etag))
+    return org.admin.cases.AcceptCase(cpb.TransitionCaseRequest(id=case.id, etag=case.etag))
+
+
+def scanned_case(org, upper: bytes | None = None, lower: bytes | None = None, chart: str = "CH-1"):
+    case = awaiting_setup(org, chart)
+    prov = org.as_["provider_a"]
+    upload(prov, case.id, upper if upper is not None else procedural_vtp("upper"), kind=rpb.UPPER_SCAN,
+           filename="upper.vtp")
+    upload(prov, case.id, lower if lower is not None else procedural_vtp("lower"), kind=rpb.LOWER_SCAN,
+           filename="lower.vtp")
+    return prov, case
+
+
+def watch(stubs, plan_id: str, after: int = 0) -> list[ppb.PlanEvent]:
+    return list(stubs.planning.WatchPlan(ppb.WatchPlanRequest(plan_id=plan_id, after_seq=after), timeout=120))
+
+
+def test_a_case_is_planned_into_its_next_setup_and_the_progress_can_be_resumed(api, executor):
+    org = build_org(api)
+    prov, case = scanned_case(org)
+    job = prov.planning.CreatePlan(ppb.CreatePlanRequest(case_id=case.id, spec=SPEC, request_id="plan-1"))
+    assert job.state == ppb.PLAN_QUEUED and job.spec == ppb.PlanSpec(
+        targets=SPEC.targets, ipr_allowed=True,
+        policy=ppb.StagingPolicy(collision_tolerance=0.1, pattern=ppb.STAGING_SIMULTANEOUS))
+    assert prov.planning.CreatePlan(ppb.CreatePlanRequest(case_id=case.id, spec=SPEC, request_id="plan-1")).id == job.id
+    executor.start()
+    seen = watch(prov, job.id)
+    assert [e.seq for e in seen] == list(range(1, len(seen) + 1))  # every change, in order, no gaps
+    states = [e.plan.state for e in seen]
+    assert states[0] == ppb.PLAN_QUEUED and states[-1] == ppb.PLAN_SUCCEEDED and ppb.PLAN_RUNNING in states
+    progress = [e.plan.progress for e in seen]
+    assert progress == sorted(progress) and progress[-1] == 100
+    assert {"reading the scans", "proposing a setup for the lower arch", "writing the outputs"} <= {
+        e.plan.step for e in seen}
+    done = seen[-1].plan
+    assert done == prov.planning.GetPlan(ppb.GetPlanRequest(plan_id=job.id))
+    assert done.setup_version == 1 and done.attempts == 1
+    names = {o.name for o in done.outputs}
+    assert {"plan.json", "movement_table.csv", "ipr_chart.csv", "charts/ipr_chart.svg",
+            "models/stage_00_upper.stl"} <= names
+    for o in done.outputs:  # every output is in the artifact store, as named
+        assert api.runtime.deps.artifacts.exists(o.sha256) and o.size > 0
+    setup = prov.setups.GetSetup(spb.GetSetupRequest(case_id=case.id, version=1))
+    assert setup.state == spb.SETUP_PROPOSED and setup.created_by == org.users["provider_a"].id
+    moved = {t.fdi: t for t in setup.plan.teeth}
+    assert {11, 21} <= set(moved) and any(f // 10 in (3, 4) for f in moved)  # the lower arch was proposed
+    assert all(1 <= t.first_stage <= t.last_stage <= setup.plan.stage_count for t in moved.values())
+    assert prov.cases.GetCase(cpb.GetCaseRequest(id=case.id)).state == cpb.SETUP_READY
+    # resuming: exactly what came after; after the end, nothing (and no wait)
+    assert [e.seq for e in watch(prov, job.id, after=3)] == [e.seq for e in seen[3:]]
+    t0 = time.monotonic()
+    assert watch(prov, job.id, after=seen[-1].seq) == [] and time.monotonic() - t0 < 5
+    listed = prov.planning.ListPlans(ppb.ListPlansRequest(case_id=case.id, filter="state = SUCCEEDED"))
+    assert [p.id for p in listed.plans] == [job.id]
+
+
+def test_refusals_name_the_problem(api):
+    org = build_org(api)
+    prov = org.as_["provider_a"]
+    draft = new_case(prov, new_patient(prov, org.loc_a.id, org.users["provider_a"].id, "CH-9").id)
+    err = rpc_error(lambda: prov.planning.CreatePlan(ppb.CreatePlanRequest(case_id=draft.id, spec=SPEC)), FP)
+    assert details(err)["reason"] == "CASE_STATE"
+    # an unlabelled STL scan cannot be planned: the record is named
+    case = awaiting_setup(org, "CH-2")
+    upload(prov, case.id, small_stl(), kind=rpb.UPPER_SCAN, filename="raw.stl")
+    err = rpc_error(lambda: prov.planning.CreatePlan(ppb.CreatePlanRequest(case_id=case.id, spec=SPEC)), FP)
+    d = details(err)
+    assert d["reason"] == "SCANS" and "raw.stl" in str(d["violations"]) and "model/stl" in str(d["violations"])
+    # every bad field of the spec at once
+    _, good = scanned_case(org, chart="CH-3")
+    bad = ppb.PlanSpec(targets=[ppb.ToothTarget(fdi=18, rotation=2), ppb.ToothTarget(fdi=13, rotation=99),
+                                ppb.ToothTarget(fdi=14, mesial=0.2)],
+                       do_not_move=[14], policy=ppb.StagingPolicy(
+                           overcorrection=9, overrides=[ppb.LimitOverride(tooth_type="canine", component="spin",
+                                                                          value=1)]))
+    err = rpc_error(lambda: prov.planning.CreatePlan(ppb.CreatePlanRequest(case_id=good.id, spec=bad)), IA)
+    fields = set(details(err)["violations"])
+    assert {"spec.targets[18].fdi", "spec.targets[13].rotation", "spec.targets[14]", "spec.policy"} <= fields
+    # who may: not a treatment coordinator; another practice sees nothing
+    err = rpc_error(lambda: org.as_["tc_a"].planning.CreatePlan(ppb.CreatePlanRequest(case_id=good.id, spec=SPEC)),
+                    PD)
+    job = prov.planning.CreatePlan(ppb.CreatePlanRequest(case_id=good.id, spec=SPEC))
+    rpc_error(lambda: org.as_["provider_b"].planning.GetPlan(ppb.GetPlanRequest(plan_id=job.id)), NF)
+    rpc_error(lambda: prov.planning.GetPlan(ppb.GetPlanRequest(plan_id="0" * 32)), NF)
+
+
+def test_cancel_a_queued_plan_at_once_and_a_running_one_at_its_next_step(api):
+    org = build_org(api)
+    prov, case = scanned_case(org)
+    job = prov.planning.CreatePlan(ppb.CreatePlanRequest(case_id=case.id, spec=SPEC))
+    assert prov.planning.CancelPlan(ppb.CancelPlanRequest(plan_id=job.id)).state == ppb.PLAN_CANCELLED
+    err = rpc_error(lambda: prov.planning.CancelPlan(ppb.CancelPlanRequest(plan_id=job.id)), FP)
+    assert details(err)["reason"] == "PLAN_STATE"
+    job = prov.planning.CreatePlan(ppb.CreatePlanRequest(case_id=case.id, spec=SPEC))
+    deps = api.runtime.deps
+    with api.runtime.uow(write=True) as uow:
+        assert plan_jobs.claim(uow, deps, "w1", 30).id == job.id
+    asked = prov.planning.CancelPlan(ppb.CancelPlanRequest(plan_id=job.id))
+    assert asked.state == ppb.PLAN_RUNNING and asked.cancel_requested
+    ex = InProcessExecutor(api.runtime.uow, deps)
+    with api.runtime.uow(write=True) as uow:  # the worker's next step sees it
+        assert plan_jobs.advance(uow, deps, job.id, "w1", 10, "staging", 30) is True
+    ex._stopped(job.id, "w1", "cancelled")
+    assert prov.planning.GetPlan(ppb.GetPlanRequest(plan_id=job.id)).state == ppb.PLAN_CANCELLED
+    assert prov.cases.GetCase(cpb.GetCaseRequest(id=case.id)).state == cpb.AWAITING_SETUP  # nothing stored
+
+
+def test_a_dead_workers_job_is_taken_over_and_finished_once(api):
+    org = build_org(api)
+    prov, case = scanned_case(org)
+    job = prov.planning.CreatePlan(ppb.CreatePlanRequest(case_id=case.id, spec=SPEC))
+    deps = api.runtime.deps
+    with api.runtime.uow(write=True) as uow:  # worker A takes it, then goes silent
+        assert plan_jobs.claim(uow, deps, "A", 0.3).attempt == 1
+    ex = InProcessExecutor(api.runtime.uow, deps, lease_s=30)
+    assert ex.run_one("B") is False  # A's lease still holds
+    time.sleep(0.5)
+    assert ex.run_one("B") is True  # taken over, run to the end by B
+    done = prov.planning.GetPlan(ppb.GetPlanRequest(plan_id=job.id))
+    assert done.state == ppb.PLAN_SUCCEEDED and done.attempts == 2 and done.setup_version == 1
+    with api.runtime.uow(write=True) as uow, pytest.raises(plan_jobs.LeaseLost):  # A wakes up: refused
+        plan_jobs.finish(uow, deps, job.id, "A", None, [])
+    assert [s.version for s in prov.setups.ListSetups(spb.ListSetupsRequest(case_id=case.id)).setups] == [1]
+
+
+def test_a_scan_without_labels_fails_the_job_naming_the_file(api, executor):
+    org = build_org(api)
+    prov, case = scanned_case(org, upper=procedural_vtp("upper", label="Segment"))
+    job = prov.planning.CreatePlan(ppb.CreatePlanRequest(case_id=case.id, spec=SPEC))
+    executor.start()
+    last = watch(prov, job.id)[-1].plan
+    assert last.state == ppb.PLAN_FAILED and last.error.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+    assert "upper.vtp" in last.error.message and "Label" in last.error.message
+    assert prov.cases.GetCase(cpb.GetCaseRequest(id=case.id)).state == cpb.AWAITING_SETUP
