@@ -172,3 +172,58 @@ def test_a_scan_without_labels_fails_the_job_naming_the_file(api, executor):
     assert last.state == ppb.PLAN_FAILED and last.error.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
     assert "upper.vtp" in last.error.message and "Label" in last.error.message
     assert prov.cases.GetCase(cpb.GetCaseRequest(id=case.id)).state == cpb.AWAITING_SETUP
+
+
+def test_edit_target_restages_a_warm_case_within_the_call_and_a_cold_one_as_a_job(api, executor):
+    org = build_org(api)
+    prov, case = scanned_case(org)
+    job = prov.planning.CreatePlan(ppb.CreatePlanRequest(case_id=case.id, spec=SPEC))
+    executor.start()
+    assert watch(prov, job.id)[-1].plan.state == ppb.PLAN_SUCCEEDED
+    v1 = {t.fdi: t for t in prov.setups.GetSetup(spb.GetSetupRequest(case_id=case.id, version=1)).plan.teeth}
+    edit = ppb.EditTargetRequest(case_id=case.id, request_id="edit-1",
+                                 targets=[ppb.ToothTarget(fdi=11, rotation=6.0), ppb.ToothTarget(fdi=13, buccal=0.3)])
+    out = prov.planning.EditTarget(edit)
+    assert out.restaged_in_call and out.plan.kind == "edit" and out.plan.state == ppb.PLAN_SUCCEEDED
+    assert out.setup.version == 2 and out.setup.state == spb.SETUP_PROPOSED and 0 < out.server_ms
+    v2 = {t.fdi: t for t in out.setup.plan.teeth}
+    assert v2[11].target_transform != v1[11].target_transform and 13 in v2
+    assert v2[21].target_transform == v1[21].target_transform  # untouched teeth keep their targets
+    assert {f for f in v1 if f // 10 in (3, 4)} == {f for f in v2 if f // 10 in (3, 4)}  # the proposal is kept
+    assert prov.planning.EditTarget(edit) == out  # a retry replays
+    assert prov.setups.GetSetup(spb.GetSetupRequest(case_id=case.id, version=1)).state == spb.SETUP_SUPERSEDED
+    assert prov.cases.GetCase(cpb.GetCaseRequest(id=case.id)).state == cpb.SETUP_READY
+    with api.runtime.uow() as uow:
+        from orthoplan.adapters.db import models as m
+        from sqlalchemy import select
+        audited = uow.session.execute(select(m.AuditEntry.action).where(m.AuditEntry.resource_id == out.plan.id))
+        assert "edit_target" in set(audited.scalars())
+    # cold (a server without the case's structures): queued, planned by a worker, then warm again
+    executor.warm.drop(case.id)
+    cold = prov.planning.EditTarget(ppb.EditTargetRequest(case_id=case.id,
+                                                          targets=[ppb.ToothTarget(fdi=22, mesial=0.2)]))
+    assert not cold.restaged_in_call and cold.plan.state == ppb.PLAN_QUEUED and not cold.HasField("setup")
+    done = watch(prov, cold.plan.id)[-1].plan
+    assert done.state == ppb.PLAN_SUCCEEDED and done.setup_version == 3
+    again = prov.planning.EditTarget(ppb.EditTargetRequest(case_id=case.id,
+                                                           targets=[ppb.ToothTarget(fdi=22, mesial=0.0)]))
+    assert again.restaged_in_call and again.setup.version == 4
+    assert 22 not in {t.fdi for t in again.setup.plan.teeth}  # all zeros: the tooth stays
+
+
+def test_edit_target_refusals(api):
+    org = build_org(api)
+    prov, case = scanned_case(org)
+    one = [ppb.ToothTarget(fdi=11, rotation=3)]
+    err = rpc_error(lambda: prov.planning.EditTarget(ppb.EditTargetRequest(case_id=case.id, targets=one)), FP)
+    assert details(err)["reason"] == "CASE_STATE"  # nothing proposed yet
+    err = rpc_error(lambda: prov.planning.EditTarget(ppb.EditTargetRequest(
+        case_id=case.id, targets=[ppb.ToothTarget(fdi=18, rotation=3), ppb.ToothTarget(fdi=11, tip=60)])), IA)
+    assert {"targets[18].fdi", "targets[11].tip"} <= set(details(err)["violations"])
+    rpc_error(lambda: prov.planning.EditTarget(ppb.EditTargetRequest(case_id=case.id)), IA)
+    from tests.api.helpers import plan as manual_plan  # a setup made by hand, not by a planning job
+    setup = org.admin.setups.CreateSetup(spb.CreateSetupRequest(case_id=case.id, plan=manual_plan()))
+    assert setup.version == 1
+    err = rpc_error(lambda: prov.planning.EditTarget(ppb.EditTargetRequest(case_id=case.id, targets=one)), FP)
+    assert details(err)["reason"] == "NO_PLAN"
+    rpc_error(lambda: org.as_["tc_a"].planning.EditTarget(ppb.EditTargetRequest(case_id=case.id, targets=one)), PD)

@@ -38,6 +38,8 @@ TRANSITIONS: dict[str, tuple[frozenset[CaseState], CaseState]] = {
     "submit": (frozenset({S.DRAFT}), S.SUBMITTED),
     "accept": (frozenset({S.SUBMITTED}), S.AWAITING_SETUP),
     "setup_ready": (frozenset({S.AWAITING_SETUP}), S.SETUP_READY),
+    # a proposed setup edited (EditTarget): the new version is the one to evaluate
+    "edit_setup": (frozenset({S.SETUP_READY, S.READY_FOR_APPROVAL}), S.SETUP_READY),
     "ready_for_approval": (frozenset({S.SETUP_READY}), S.READY_FOR_APPROVAL),
     "back_to_evaluating": (frozenset({S.READY_FOR_APPROVAL}), S.SETUP_READY),
     "approve": (frozenset({S.SETUP_READY, S.READY_FOR_APPROVAL}), S.APPROVED),

@@ -41,6 +41,7 @@ class Spec:
     do_not_move: tuple[int, ...] = ()
     ipr_allowed: bool = False
     attachments_allowed: bool = False
+    given_only: bool = False  # every tooth's target is given (an edit): no arch gets a proposal
 
     def as_json(self) -> dict[str, Any]:
         out = asdict(self)
@@ -56,24 +57,26 @@ class Spec:
                     collision_tolerance=raw["collision_tolerance"], pattern=raw["pattern"],
                     start={int(f): int(v) for f, v in raw["start"].items()}, overcorrection=raw["overcorrection"],
                     do_not_move=tuple(raw["do_not_move"]), ipr_allowed=raw["ipr_allowed"],
-                    attachments_allowed=raw["attachments_allowed"])
+                    attachments_allowed=raw["attachments_allowed"], given_only=raw.get("given_only", False))
 
 
 def check_spec(c: Collector, prefix: str, spec: Spec) -> None:
-    """The shape of a spec; the policy's own rules (limits, pattern) are checked by the planner."""
+    """The shape of a spec; the policy's own rules (limits, pattern) are checked by the planner.
+    `prefix`: where the spec is in the request ("" at the top)."""
+    prefix = f"{prefix}." if prefix else ""
     for f, moves in spec.targets.items():
         if f not in PLANNED_TEETH:
-            c.add(f"{prefix}.targets[{f}].fdi", f"{f} is not a tooth that is planned (FDI 11-17, 21-27, 31-37, 41-47)")
+            c.add(f"{prefix}targets[{f}].fdi", f"{f} is not a tooth that is planned (FDI 11-17, 21-27, 31-37, 41-47)")
         for key, value in moves.items():
             if not math.isfinite(value) or abs(value) > MAX_MOVEMENT:
-                c.add(f"{prefix}.targets[{f}].{key}", f"must be a finite number of at most {MAX_MOVEMENT:g}")
+                c.add(f"{prefix}targets[{f}].{key}", f"must be a finite number of at most {MAX_MOVEMENT:g}")
         if f in spec.do_not_move:
-            c.add(f"{prefix}.targets[{f}]", "moves a tooth listed in do_not_move")
+            c.add(f"{prefix}targets[{f}]", "moves a tooth listed in do_not_move")
     for f in spec.do_not_move:
         if f not in PLANNED_TEETH:
-            c.add(f"{prefix}.do_not_move", f"{f} is not a tooth that is planned")
+            c.add(f"{prefix}do_not_move", f"{f} is not a tooth that is planned")
     for f in spec.start:
         if f not in PLANNED_TEETH:
-            c.add(f"{prefix}.policy.start[{f}]", f"{f} is not a tooth that is planned")
+            c.add(f"{prefix}policy.start[{f}]", f"{f} is not a tooth that is planned")
     if not (math.isfinite(spec.collision_tolerance) and 0 <= spec.collision_tolerance <= 1):
-        c.add(f"{prefix}.policy.collision_tolerance", "must be 0-1 mm")
+        c.add(f"{prefix}policy.collision_tolerance", "must be 0-1 mm")

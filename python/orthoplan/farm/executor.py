@@ -17,6 +17,7 @@ from ..adapters.db.uow import SqlUnitOfWork
 from ..services import plan_jobs
 from ..services.deps import Deps
 from . import job as work
+from .warm import WarmCases
 
 log = logging.getLogger("orthoplan.farm")
 
@@ -27,6 +28,7 @@ class Executor(Protocol):
     def start(self) -> None: ...
     def stop(self, timeout: float = 10.0) -> None: ...
     def notify(self) -> None: ...
+    def restage(self, case_id: str, scans: list[tuple[str, str, str]], spec) -> work.Result | None: ...
 
 
 class _Stop(Exception):
@@ -39,8 +41,9 @@ class _Stop(Exception):
 
 class InProcessExecutor:
     def __init__(self, uow: Callable[..., SqlUnitOfWork], deps: Deps, *, workers: int = 1, lease_s: float = 60.0,
-                 poll_s: float = 2.0):
+                 poll_s: float = 2.0, warm_cases: int = 8):
         self.uow, self.deps, self.lease_s, self.poll_s = uow, deps, lease_s, poll_s
+        self.warm = WarmCases(warm_cases)
         self.workers = workers
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -63,6 +66,16 @@ class InProcessExecutor:
 
     def notify(self) -> None:
         self._wake.set()
+
+    def restage(self, case_id: str, scans: list[tuple[str, str, str]], spec) -> work.Result | None:
+        """Re-stages a warm case within the caller's thread; None when it is not warm here.
+        `scans`: (jaw, filename, sha256) of the case's scans now."""
+        hit = self.warm.get(case_id, work.scans_key([work.Scan(*t) for t in scans]))
+        if hit is None:
+            return None
+        warm, lock = hit
+        with lock:
+            return work.restage(warm, spec)
 
     # -- the loop ------------------------------------------------------------------------------
     def _loop(self, worker: str) -> None:
@@ -100,7 +113,9 @@ class InProcessExecutor:
             result = work.run(claimed.spec, scans, self.deps.artifacts, progress)
             progress(95, "storing the setup")
             with self.uow(write=True) as uow:
-                plan_jobs.finish(uow, self.deps, claimed.id, worker, result.plan, result.outputs)
+                plan_jobs.finish(uow, self.deps, claimed.id, worker, result.plan, result.outputs, result.movements)
+            if result.warm is not None:
+                self.warm.put(claimed.case_id, result.warm)
         except _Stop as stop:
             self._stopped(claimed.id, worker, stop.why)
         except work.JobFailed as e:

@@ -31,15 +31,65 @@ class Scan:
 
 
 @dataclass
+class Warm:
+    """A case's scans read and prepared, kept to re-stage it within a call."""
+
+    scans: tuple[str, ...]  # sha256 of each scan, by jaw: the key an edit must match
+    arches: dict[str, Any]
+    checker: Any
+
+
+@dataclass
 class Result:
     plan: ds.Plan
     outputs: list[dict[str, Any]]  # name, sha256, size, content_type
+    movements: dict[str, dict[str, dict[str, float]]]  # every tooth's target as planned, by jaw
+    warm: Warm | None = None
+
+
+def scans_key(scans: list[Scan]) -> tuple[str, ...]:
+    return tuple(f"{s.jaw}:{s.sha256}" for s in sorted(scans, key=lambda s: s.jaw))
+
+
+def _by_jaw(targets: dict[int, dict[str, float]]) -> dict[str, dict[int, dict[str, float]]]:
+    out: dict[str, dict[int, dict[str, float]]] = {}
+    for f, moves in targets.items():
+        out.setdefault("upper" if f // 10 in (1, 2) else "lower", {})[f] = moves
+    return out
+
+
+def _policy(spec: dp.Spec):
+    from ..planning.plan import Policy
+
+    return Policy(overrides=spec.overrides, collision_tolerance=spec.collision_tolerance or 0.1,
+                  pattern=spec.pattern, start=spec.start, overcorrection=spec.overcorrection)
+
+
+def _movements_json(plan: Any, given: dict[str, dict[int, dict[str, float]]]) -> dict[str, dict[str, dict]]:
+    """Every tooth of every arch with its target as planned ({} for one that stays)."""
+    planned = plan.movements(given)
+    return {jaw: {str(f): dict(planned[jaw].get(f, {})) for f in p.teeth} for jaw, p in plan.arches.items()}
+
+
+def restage(warm: Warm, spec: dp.Spec) -> Result:
+    """A warm case re-staged with every tooth's target given (no proposal, no scans read, nothing
+    prepared): staging, re-timing, IPR and the check between the arches. No files are written."""
+    from ..planning import outputs as po
+
+    given = _by_jaw(spec.targets)
+    for jaw in warm.arches:
+        given.setdefault(jaw, {})
+    try:
+        plan = po.plan_scans(warm.arches, given, _policy(spec), ipr_allowed=spec.ipr_allowed,
+                             do_not_move=frozenset(spec.do_not_move), checker=warm.checker)
+    except ValueError as e:
+        raise JobFailed(3, str(e)) from None
+    return Result(setup_plan(plan), [], _movements_json(plan, given), warm)
 
 
 def run(spec: dp.Spec, scans: list[Scan], artifacts: Any, progress: Progress) -> Result:
     """Plans the case and stores every output file in `artifacts`; JobFailed for bad scans."""
     from ..planning import outputs as po
-    from ..planning.plan import Policy
     from ..planning.scans import ScanError, arch_from_labelled
 
     with tempfile.TemporaryDirectory(prefix="orthoplan-plan-") as tmp:
@@ -55,18 +105,16 @@ def run(spec: dp.Spec, scans: list[Scan], artifacts: Any, progress: Progress) ->
                 arches[scan.jaw] = arch_from_labelled(path, scan.jaw)
             except ScanError as e:
                 raise JobFailed(3, str(e).replace(str(path), scan.filename)) from None
-        movements: dict[str, dict[int, dict[str, float]]] = {}
-        for f, moves in spec.targets.items():
-            jaw = "upper" if f // 10 in (1, 2) else "lower"
-            movements.setdefault(jaw, {})[f] = moves
-        policy = Policy(overrides=spec.overrides, collision_tolerance=spec.collision_tolerance or 0.1,
-                        pattern=spec.pattern, start=spec.start, overcorrection=spec.overcorrection)
+        movements = _by_jaw(spec.targets)
+        if spec.given_only:  # an edit: every tooth's target is given, none is proposed
+            for jaw in arches:
+                movements.setdefault(jaw, {})
         steps = iter(range(10, 70, 4))
 
         def step(what: str) -> None:
             progress(next(steps, 70), what)
         try:
-            plan = po.plan_scans(arches, movements, policy, ipr_allowed=spec.ipr_allowed,
+            plan = po.plan_scans(arches, movements, _policy(spec), ipr_allowed=spec.ipr_allowed,
                                  do_not_move=frozenset(spec.do_not_move), progress=step)
         except ValueError as e:  # targets naming teeth the scans do not have, and the like
             raise JobFailed(3, str(e)) from None
@@ -79,7 +127,8 @@ def run(spec: dp.Spec, scans: list[Scan], artifacts: Any, progress: Progress) ->
             staged.commit()
             stored.append({"name": path.relative_to(work / "out").as_posix(), "sha256": staged.info.sha256,
                            "size": staged.info.size, "content_type": staged.info.content_type or _type(path)})
-        return Result(setup_plan(plan), stored)
+        return Result(setup_plan(plan), stored, _movements_json(plan, movements),
+                      Warm(scans_key(scans), arches, plan.checker))
 
 
 def _chunks(path: Path, size: int = 1 << 20):

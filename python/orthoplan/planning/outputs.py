@@ -31,6 +31,12 @@ class CasePlan:
     aligners: int  # both arches finish together: the shorter one gets passive aligners
     resolutions: dict[str, Resolution]
     proposals: dict[str, Proposal] = field(default_factory=dict)  # the arches whose setup was proposed
+    checker: Checker | None = None  # the case's prepared clearance structures, to re-stage it warm
+
+    def movements(self, given: dict[str, dict[int, dict[str, float]]]) -> dict[str, dict[int, dict[str, float]]]:
+        """Every arch's targets as planned: the proposal's where there was one, else `given`."""
+        return {jaw: (self.proposals[jaw].movements if jaw in self.proposals else given.get(jaw, {}))
+                for jaw in self.arches}
 
     def poses_at(self, jaw: str, stage: int) -> np.ndarray:
         plan = self.arches[jaw]
@@ -46,10 +52,12 @@ def plan_case(m: mf.Manifest, progress: Callable[[str], None] = lambda _: None) 
 
 def plan_scans(arches: dict[str, Arch], movements: dict[str, dict[int, dict[str, float]]], policy: Policy, *,
                ipr_allowed: bool, do_not_move: frozenset[int] = frozenset(), bounds: SetupLimits | None = None,
-               manifest: mf.Manifest | None = None, progress: Callable[[str], None] = lambda _: None) -> CasePlan:
+               manifest: mf.Manifest | None = None, progress: Callable[[str], None] = lambda _: None,
+               checker: Checker | None = None) -> CasePlan:
     """Arches and their targets as clinical movement values; an arch without any gets a proposed
-    setup (planning/setup.py)."""
-    checker = _case_checker(arches)
+    setup (planning/setup.py). `checker`: the case's prepared structures from an earlier plan of
+    the same scans (a warm case), else they are prepared here."""
+    checker = checker or _case_checker(arches)
     targets, proposals = {}, {}
     name = manifest.path.name if manifest is not None else "case"
     for jaw, arch in arches.items():
@@ -68,7 +76,7 @@ def plan_scans(arches: dict[str, Arch], movements: dict[str, dict[int, dict[str,
         targets.update({jaw: target_from_movements(arches[jaw], p.movements) for jaw, p in proposals.items()})
     plan = plan_arches(arches, targets, policy, ipr_allowed=ipr_allowed, manifest=manifest, progress=progress,
                        checker=checker)
-    plan.proposals = proposals
+    plan.proposals, plan.checker = proposals, checker
     return plan
 
 

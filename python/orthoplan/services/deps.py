@@ -34,9 +34,11 @@ class EventWaker(Protocol):
 
 
 class PlanWaker(Protocol):
-    """The planning executor: told when a job is queued, so it need not wait for its next poll."""
+    """The planning executor: told when a job is queued, so it need not wait for its next poll;
+    asked to re-stage a case it holds warm (None when it does not)."""
 
     def notify(self) -> None: ...
+    def restage(self, case_id: str, scans: list[tuple[str, str, str]], spec: Any) -> Any: ...
 
 
 class Translator(Protocol):

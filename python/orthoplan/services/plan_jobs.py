@@ -6,6 +6,7 @@ stores the setup, so a job is finished once, by the worker that holds it."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -97,7 +98,7 @@ def create_plan(uow: SqlUnitOfWork, deps: Deps, p: Principal, case_id: str, spec
     now = deps.clock()
     job = m.PlanJob(id=uuid.uuid4().hex, case_id=case.id, state=int(dp.PlanState.QUEUED), progress=0, step="queued",
                     attempts=0, spec=spec.as_json(), created_by=p.user_id, created=now, updated=now,
-                    cancel_requested=False, error_code=0, error_message="")
+                    cancel_requested=False, error_code=0, error_message="", kind="plan")
     s.add(job)
     uow.flush()
     record(s, deps, p, "create_plan", "plan", job.id, None, {"case_id": case.id})
@@ -166,7 +167,7 @@ def job_payload(job: m.PlanJob, outputs: list[dict[str, Any]]) -> dict[str, Any]
     """A job as an event's payload: what a watcher needs to show it (api/convert reads it back)."""
     return {c: getattr(job, c) for c in ("id", "case_id", "state", "progress", "step", "attempts", "spec",
                                           "created_by", "cancel_requested", "setup_version", "error_code",
-                                          "error_message")} | {
+                                          "error_message", "kind")} | {
         "created": aware(job.created).isoformat(), "updated": aware(job.updated).isoformat(), "outputs": outputs}
 
 
@@ -239,27 +240,28 @@ def _end(uow: SqlUnitOfWork, deps: Deps, job: m.PlanJob, state: dp.PlanState, co
     _changed(uow, deps, job, outputs)
 
 
+# a job's kind -> the case transition its setup makes
+_TRANSITION = {"plan": "setup_ready", "edit": "edit_setup"}
+
+
 def finish(uow: SqlUnitOfWork, deps: Deps, job_id: str, worker: str, plan: ds.Plan,
-           outputs: list[dict[str, Any]]) -> int | None:
+           outputs: list[dict[str, Any]], movements: dict[str, Any] | None = None) -> int | None:
     """Stores the result as the case's next setup version, in the transaction that checks the lease.
     Returns the version; None when the case moved on (the job then fails, saying so)."""
     job = _held(uow, job_id, worker)
     s = uow.session
     case = s.execute(select(m.Case).where(m.Case.id == job.case_id).with_for_update()).scalar_one()
-    if case.state != int(dc.CaseState.AWAITING_SETUP):
+    sources, _ = dc.TRANSITIONS[_TRANSITION[job.kind]]
+    if dc.CaseState(case.state) not in sources:
+        wanted = " or ".join(sorted(x.name for x in sources))
         _end(uow, deps, job, dp.PlanState.FAILED, 9,
-             f"the case is {dc.CaseState(case.state).name}, no longer AWAITING_SETUP: the plan was not stored")
+             f"the case is {dc.CaseState(case.state).name}, no longer {wanted}: the plan was not stored")
         uow.commit()
         return None
-    c = Collector()
-    ds.check_plan(c, "plan", plan)
-    if c.violations:
-        _end(uow, deps, job, dp.PlanState.FAILED, 13, "the planner made a setup that does not check: "
-             + "; ".join(f"{x.field}: {x.description}" for x in c.violations[:3]))
+    if not _stored(uow, deps, job, case, plan):
         uow.commit()
         return None
-    setup = store_setup(uow, deps, _creator(s, job), case, plan)
-    job.setup_version = setup.version
+    job.movements = movements
     now = deps.clock()
     for out in outputs:
         if s.get(m.Artifact, out["sha256"]) is None:
@@ -269,7 +271,21 @@ def finish(uow: SqlUnitOfWork, deps: Deps, job_id: str, worker: str, plan: ds.Pl
     _end(uow, deps, job, dp.PlanState.SUCCEEDED, outputs=[{k: o[k] for k in ("name", "sha256", "size")}
                                                          for o in sorted(outputs, key=lambda o: o["name"])])
     uow.commit()
-    return setup.version
+    return job.setup_version
+
+
+def _stored(uow: SqlUnitOfWork, deps: Deps, job: m.PlanJob, case: m.Case, plan: ds.Plan) -> bool:
+    """The plan checked and stored as the case's next setup version (the job's setup_version); a plan
+    that does not check fails the job instead."""
+    c = Collector()
+    ds.check_plan(c, "plan", plan)
+    if c.violations:
+        _end(uow, deps, job, dp.PlanState.FAILED, 13, "the planner made a setup that does not check: "
+             + "; ".join(f"{x.field}: {x.description}" for x in c.violations[:3]))
+        return False
+    setup = store_setup(uow, deps, _creator(uow.session, job), case, plan, _TRANSITION[job.kind])
+    job.setup_version = setup.version
+    return True
 
 
 def fail(uow: SqlUnitOfWork, deps: Deps, job_id: str, worker: str, code: int, message: str) -> None:
@@ -295,3 +311,68 @@ def _creator(s, job: m.PlanJob) -> Principal:
     """The job's creator, as whom its setup is recorded (with the planner as the audit source)."""
     user = s.get(m.User, job.created_by)
     return Principal(user.id, user.organization_id, Role(user.role), user.region_id, source="planner")
+
+
+# -- edits -----------------------------------------------------------------------------------------
+@dataclass
+class Edited:
+    job: m.PlanJob
+    setup: m.TreatmentSetup | None  # when re-staged in the call
+    restaged: bool
+
+
+def edit_target(uow: SqlUnitOfWork, deps: Deps, p: Principal, case_id: str,
+                edits: dict[int, dict[str, float]]) -> Edited:
+    """New targets for some teeth of the latest planned setup. The other teeth keep what the last
+    successful job gave them (proposed ones included). Warm case: re-staged within the call and
+    stored as the next setup version; otherwise queued as a job."""
+    c = Collector()
+    v.ident(c, "case_id", case_id)
+    if not edits:
+        c.add("targets", "give at least one tooth's new target")
+    dp.check_spec(c, "", dp.Spec(targets=edits))
+    c.raise_if_any()
+    case = locked_for_change(uow, p, case_id, "", "create_plan")
+    sources, _ = dc.TRANSITIONS["edit_setup"]
+    if dc.CaseState(case.state) not in sources:
+        state = dc.CaseState(case.state).name
+        raise FailedPrecondition(f"case {case_id} is {state}", [Violation(
+            "case.state", f"is {state}; only a proposed setup (SETUP_READY, READY_FOR_APPROVAL) is edited")],
+            reason="CASE_STATE")
+    s = uow.session
+    base = s.execute(select(m.PlanJob).where(m.PlanJob.case_id == case.id, m.PlanJob.state == int(
+        dp.PlanState.SUCCEEDED), m.PlanJob.movements.is_not(None)).order_by(m.PlanJob.updated.desc()).limit(1)
+        ).scalar_one_or_none()
+    if base is None:
+        raise FailedPrecondition("the case's setup was not made by a planning job", [Violation(
+            "case_id", "plan the case with CreatePlan first")], reason="NO_PLAN")
+    planned = {int(f): mv for moves in base.movements.values() for f, mv in moves.items()}
+    missing = sorted(set(edits) - set(planned))
+    if missing:
+        raise FailedPrecondition("teeth not in the scans", [Violation(f"targets[{f}]", "is not in the case's scans")
+                                                            for f in missing], reason="SCANS")
+    targets = {**planned, **{f: {k: x for k, x in mv.items() if x} for f, mv in edits.items()}}
+    spec = dataclasses.replace(dp.Spec.from_json(base.spec), targets=targets, given_only=True,
+                               do_not_move=tuple(f for f in dp.Spec.from_json(base.spec).do_not_move
+                                                 if f not in edits))
+    now = deps.clock()
+    job = m.PlanJob(id=uuid.uuid4().hex, case_id=case.id, state=int(dp.PlanState.QUEUED), progress=0, step="queued",
+                    attempts=0, spec=spec.as_json(), created_by=p.user_id, created=now, updated=now,
+                    cancel_requested=False, error_code=0, error_message="", kind="edit")
+    s.add(job)
+    uow.flush()
+    record(s, deps, p, "edit_target", "plan", job.id, {"base": base.id},
+           {"case_id": case.id, "targets": {str(f): mv for f, mv in edits.items()}})
+    scans = [(jaw, rec.filename, rec.sha256) for jaw, (rec, _) in scans_of(s, case.id).items()]
+    result = deps.planner.restage(case.id, scans, spec) if deps.planner is not None else None
+    if result is None:  # cold here: a worker plans it
+        _changed(uow, deps, job)
+        uow.after_commit(deps.planner.notify if deps.planner is not None else (lambda: None))
+        return Edited(job, None, False)
+    if not _stored(uow, deps, job, case, result.plan):
+        return Edited(job, None, False)
+    job.movements = result.movements
+    job.attempts = 1
+    _end(uow, deps, job, dp.PlanState.SUCCEEDED)
+    job.step = "re-staged within the call"
+    return Edited(job, s.get(m.TreatmentSetup, (case.id, job.setup_version)), True)

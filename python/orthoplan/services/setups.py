@@ -39,12 +39,13 @@ def create_setup(uow: SqlUnitOfWork, deps: Deps, p: Principal, case_id: str, cas
     return store_setup(uow, deps, p, case, plan)
 
 
-def store_setup(uow: SqlUnitOfWork, deps: Deps, p: Principal, case: m.Case, plan: ds.Plan) -> m.TreatmentSetup:
+def store_setup(uow: SqlUnitOfWork, deps: Deps, p: Principal, case: m.Case, plan: ds.Plan,
+                transition: str = "setup_ready") -> m.TreatmentSetup:
     """The case's next setup version (the case locked by the caller, the plan checked): the case goes
     to SETUP_READY, the previous proposal is superseded, the watchers are told. `p`: who it is
     recorded as created by (a planning job records its creator)."""
     before = snapshot(case)
-    case.state = int(dc.transition(dc.CaseState(case.state), "setup_ready"))
+    case.state = int(dc.transition(dc.CaseState(case.state), transition))
     case.updated = now = deps.clock()
     s = uow.session
     s.execute(m.TreatmentSetup.__table__.update().where(
@@ -56,7 +57,7 @@ def store_setup(uow: SqlUnitOfWork, deps: Deps, p: Principal, case: m.Case, plan
                            created_by=p.user_id, created=now)
     s.add(row)
     uow.flush()
-    record(s, deps, p, "setup_ready_case", "case", case.id, before, snapshot(case))
+    record(s, deps, p, f"{transition}_case", "case", case.id, before, snapshot(case))
     record(s, deps, p, "create_setup", "setup", case.id, None, {"version": row.version, "sha256": row.content_sha256})
     case_changed(uow, deps, case)
     for user_id, email in watchers(s, case):

@@ -23,9 +23,10 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from orthoplan.v1 import setups_pb2 as orthoplan_dot_v1_dot_setups__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1borthoplan/v1/planning.proto\x12\x0corthoplan.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"|\n\x0bToothTarget\x12\x0b\n\x03\x66\x64i\x18\x01 \x01(\x05\x12\x0e\n\x06mesial\x18\x02 \x01(\x01\x12\x0e\n\x06\x62uccal\x18\x03 \x01(\x01\x12\x11\n\textrusion\x18\x04 \x01(\x01\x12\x10\n\x08rotation\x18\x05 \x01(\x01\x12\x0b\n\x03tip\x18\x06 \x01(\x01\x12\x0e\n\x06torque\x18\x07 \x01(\x01\"E\n\rLimitOverride\x12\x12\n\ntooth_type\x18\x01 \x01(\t\x12\x11\n\tcomponent\x18\x02 \x01(\t\x12\r\n\x05value\x18\x03 \x01(\x01\"\x88\x02\n\rStagingPolicy\x12.\n\toverrides\x18\x01 \x03(\x0b\x32\x1b.orthoplan.v1.LimitOverride\x12\x1b\n\x13\x63ollision_tolerance\x18\x02 \x01(\x01\x12-\n\x07pattern\x18\x03 \x01(\x0e\x32\x1c.orthoplan.v1.StagingPattern\x12\x35\n\x05start\x18\x04 \x03(\x0b\x32&.orthoplan.v1.StagingPolicy.StartEntry\x12\x16\n\x0eovercorrection\x18\x05 \x01(\x05\x1a,\n\nStartEntry\x12\x0b\n\x03key\x18\x01 \x01(\x05\x12\r\n\x05value\x18\x02 \x01(\x05:\x02\x38\x01\"\xaa\x01\n\x08PlanSpec\x12*\n\x07targets\x18\x01 \x03(\x0b\x32\x19.orthoplan.v1.ToothTarget\x12+\n\x06policy\x18\x02 \x01(\x0b\x32\x1b.orthoplan.v1.StagingPolicy\x12\x13\n\x0b\x64o_not_move\x18\x03 \x03(\x05\x12\x13\n\x0bipr_allowed\x18\x04 \x01(\x08\x12\x1b\n\x13\x61ttachments_allowed\x18\x05 \x01(\x08\"8\n\nPlanOutput\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06sha256\x18\x02 \x01(\t\x12\x0c\n\x04size\x18\x03 \x01(\x03\"*\n\tPlanError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\t\"\xa0\x03\n\x07PlanJob\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12&\n\x05state\x18\x03 \x01(\x0e\x32\x17.orthoplan.v1.PlanState\x12\x10\n\x08progress\x18\x04 \x01(\x05\x12\x0c\n\x04step\x18\x05 \x01(\t\x12\x10\n\x08\x61ttempts\x18\x06 \x01(\x05\x12$\n\x04spec\x18\x07 \x01(\x0b\x32\x16.orthoplan.v1.PlanSpec\x12\x15\n\rsetup_version\x18\x08 \x01(\x05\x12&\n\x05\x65rror\x18\t \x01(\x0b\x32\x17.orthoplan.v1.PlanError\x12)\n\x07outputs\x18\n \x03(\x0b\x32\x18.orthoplan.v1.PlanOutput\x12\x12\n\ncreated_by\x18\x0b \x01(\t\x12/\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x18\n\x10\x63\x61ncel_requested\x18\x0e \x01(\x08\"^\n\x11\x43reatePlanRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12$\n\x04spec\x18\x02 \x01(\x0b\x32\x16.orthoplan.v1.PlanSpec\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"!\n\x0eGetPlanRequest\x12\x0f\n\x07plan_id\x18\x01 \x01(\t\"l\n\x10ListPlansRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\x12\x10\n\x08order_by\x18\x05 \x01(\t\"R\n\x11ListPlansResponse\x12$\n\x05plans\x18\x01 \x03(\x0b\x32\x15.orthoplan.v1.PlanJob\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"$\n\x11\x43\x61ncelPlanRequest\x12\x0f\n\x07plan_id\x18\x01 \x01(\t\"6\n\x10WatchPlanRequest\x12\x0f\n\x07plan_id\x18\x01 \x01(\t\x12\x11\n\tafter_seq\x18\x02 \x01(\x03\"g\n\tPlanEvent\x12\x0b\n\x03seq\x18\x01 \x01(\x03\x12(\n\x04time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12#\n\x04plan\x18\x03 \x01(\x0b\x32\x15.orthoplan.v1.PlanJob*\x83\x01\n\tPlanState\x12\x1a\n\x16PLAN_STATE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bPLAN_QUEUED\x10\x01\x12\x10\n\x0cPLAN_RUNNING\x10\x02\x12\x12\n\x0ePLAN_SUCCEEDED\x10\x03\x12\x0f\n\x0bPLAN_FAILED\x10\x04\x12\x12\n\x0ePLAN_CANCELLED\x10\x05*q\n\x0eStagingPattern\x12\x1f\n\x1bSTAGING_PATTERN_UNSPECIFIED\x10\x00\x12\x18\n\x14STAGING_SIMULTANEOUS\x10\x01\x12$\n STAGING_SEQUENTIAL_DISTALIZATION\x10\x02\x32\xf3\x02\n\x0fPlanningService\x12\x44\n\nCreatePlan\x12\x1f.orthoplan.v1.CreatePlanRequest\x1a\x15.orthoplan.v1.PlanJob\x12>\n\x07GetPlan\x12\x1c.orthoplan.v1.GetPlanRequest\x1a\x15.orthoplan.v1.PlanJob\x12L\n\tListPlans\x12\x1e.orthoplan.v1.ListPlansRequest\x1a\x1f.orthoplan.v1.ListPlansResponse\x12\x44\n\nCancelPlan\x12\x1f.orthoplan.v1.CancelPlanRequest\x1a\x15.orthoplan.v1.PlanJob\x12\x46\n\tWatchPlan\x12\x1e.orthoplan.v1.WatchPlanRequest\x1a\x17.orthoplan.v1.PlanEvent0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1borthoplan/v1/planning.proto\x12\x0corthoplan.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19orthoplan/v1/setups.proto\"|\n\x0bToothTarget\x12\x0b\n\x03\x66\x64i\x18\x01 \x01(\x05\x12\x0e\n\x06mesial\x18\x02 \x01(\x01\x12\x0e\n\x06\x62uccal\x18\x03 \x01(\x01\x12\x11\n\textrusion\x18\x04 \x01(\x01\x12\x10\n\x08rotation\x18\x05 \x01(\x01\x12\x0b\n\x03tip\x18\x06 \x01(\x01\x12\x0e\n\x06torque\x18\x07 \x01(\x01\"E\n\rLimitOverride\x12\x12\n\ntooth_type\x18\x01 \x01(\t\x12\x11\n\tcomponent\x18\x02 \x01(\t\x12\r\n\x05value\x18\x03 \x01(\x01\"\x88\x02\n\rStagingPolicy\x12.\n\toverrides\x18\x01 \x03(\x0b\x32\x1b.orthoplan.v1.LimitOverride\x12\x1b\n\x13\x63ollision_tolerance\x18\x02 \x01(\x01\x12-\n\x07pattern\x18\x03 \x01(\x0e\x32\x1c.orthoplan.v1.StagingPattern\x12\x35\n\x05start\x18\x04 \x03(\x0b\x32&.orthoplan.v1.StagingPolicy.StartEntry\x12\x16\n\x0eovercorrection\x18\x05 \x01(\x05\x1a,\n\nStartEntry\x12\x0b\n\x03key\x18\x01 \x01(\x05\x12\r\n\x05value\x18\x02 \x01(\x05:\x02\x38\x01\"\xaa\x01\n\x08PlanSpec\x12*\n\x07targets\x18\x01 \x03(\x0b\x32\x19.orthoplan.v1.ToothTarget\x12+\n\x06policy\x18\x02 \x01(\x0b\x32\x1b.orthoplan.v1.StagingPolicy\x12\x13\n\x0b\x64o_not_move\x18\x03 \x03(\x05\x12\x13\n\x0bipr_allowed\x18\x04 \x01(\x08\x12\x1b\n\x13\x61ttachments_allowed\x18\x05 \x01(\x08\"8\n\nPlanOutput\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06sha256\x18\x02 \x01(\t\x12\x0c\n\x04size\x18\x03 \x01(\x03\"*\n\tPlanError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\t\"\xae\x03\n\x07PlanJob\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12&\n\x05state\x18\x03 \x01(\x0e\x32\x17.orthoplan.v1.PlanState\x12\x10\n\x08progress\x18\x04 \x01(\x05\x12\x0c\n\x04step\x18\x05 \x01(\t\x12\x10\n\x08\x61ttempts\x18\x06 \x01(\x05\x12$\n\x04spec\x18\x07 \x01(\x0b\x32\x16.orthoplan.v1.PlanSpec\x12\x15\n\rsetup_version\x18\x08 \x01(\x05\x12&\n\x05\x65rror\x18\t \x01(\x0b\x32\x17.orthoplan.v1.PlanError\x12)\n\x07outputs\x18\n \x03(\x0b\x32\x18.orthoplan.v1.PlanOutput\x12\x12\n\ncreated_by\x18\x0b \x01(\t\x12/\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x18\n\x10\x63\x61ncel_requested\x18\x0e \x01(\x08\x12\x0c\n\x04kind\x18\x0f \x01(\t\"^\n\x11\x43reatePlanRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12$\n\x04spec\x18\x02 \x01(\x0b\x32\x16.orthoplan.v1.PlanSpec\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"!\n\x0eGetPlanRequest\x12\x0f\n\x07plan_id\x18\x01 \x01(\t\"l\n\x10ListPlansRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\x12\x10\n\x08order_by\x18\x05 \x01(\t\"R\n\x11ListPlansResponse\x12$\n\x05plans\x18\x01 \x03(\x0b\x32\x15.orthoplan.v1.PlanJob\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"$\n\x11\x43\x61ncelPlanRequest\x12\x0f\n\x07plan_id\x18\x01 \x01(\t\"6\n\x10WatchPlanRequest\x12\x0f\n\x07plan_id\x18\x01 \x01(\t\x12\x11\n\tafter_seq\x18\x02 \x01(\x03\"g\n\tPlanEvent\x12\x0b\n\x03seq\x18\x01 \x01(\x03\x12(\n\x04time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12#\n\x04plan\x18\x03 \x01(\x0b\x32\x15.orthoplan.v1.PlanJob\"d\n\x11\x45\x64itTargetRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12*\n\x07targets\x18\x02 \x03(\x0b\x32\x19.orthoplan.v1.ToothTarget\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"\x93\x01\n\x12\x45\x64itTargetResponse\x12#\n\x04plan\x18\x01 \x01(\x0b\x32\x15.orthoplan.v1.PlanJob\x12\x18\n\x10restaged_in_call\x18\x02 \x01(\x08\x12+\n\x05setup\x18\x03 \x01(\x0b\x32\x1c.orthoplan.v1.TreatmentSetup\x12\x11\n\tserver_ms\x18\x04 \x01(\x01*\x83\x01\n\tPlanState\x12\x1a\n\x16PLAN_STATE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bPLAN_QUEUED\x10\x01\x12\x10\n\x0cPLAN_RUNNING\x10\x02\x12\x12\n\x0ePLAN_SUCCEEDED\x10\x03\x12\x0f\n\x0bPLAN_FAILED\x10\x04\x12\x12\n\x0ePLAN_CANCELLED\x10\x05*q\n\x0eStagingPattern\x12\x1f\n\x1bSTAGING_PATTERN_UNSPECIFIED\x10\x00\x12\x18\n\x14STAGING_SIMULTANEOUS\x10\x01\x12$\n STAGING_SEQUENTIAL_DISTALIZATION\x10\x02\x32\xc4\x03\n\x0fPlanningService\x12\x44\n\nCreatePlan\x12\x1f.orthoplan.v1.CreatePlanRequest\x1a\x15.orthoplan.v1.PlanJob\x12>\n\x07GetPlan\x12\x1c.orthoplan.v1.GetPlanRequest\x1a\x15.orthoplan.v1.PlanJob\x12L\n\tListPlans\x12\x1e.orthoplan.v1.ListPlansRequest\x1a\x1f.orthoplan.v1.ListPlansResponse\x12\x44\n\nCancelPlan\x12\x1f.orthoplan.v1.CancelPlanRequest\x1a\x15.orthoplan.v1.PlanJob\x12\x46\n\tWatchPlan\x12\x1e.orthoplan.v1.WatchPlanRequest\x1a\x17.orthoplan.v1.PlanEvent0\x01\x12O\n\nEditTarget\x12\x1f.orthoplan.v1.EditTargetRequest\x1a .orthoplan.v1.EditTargetResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,40 +35,44 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_STAGINGPOLICY_STARTENTRY']._loaded_options = None
   _globals['_STAGINGPOLICY_STARTENTRY']._serialized_options = b'8\001'
-  _globals['_PLANSTATE']._serialized_start=1761
-  _globals['_PLANSTATE']._serialized_end=1892
-  _globals['_STAGINGPATTERN']._serialized_start=1894
-  _globals['_STAGINGPATTERN']._serialized_end=2007
-  _globals['_TOOTHTARGET']._serialized_start=78
-  _globals['_TOOTHTARGET']._serialized_end=202
-  _globals['_LIMITOVERRIDE']._serialized_start=204
-  _globals['_LIMITOVERRIDE']._serialized_end=273
-  _globals['_STAGINGPOLICY']._serialized_start=276
-  _globals['_STAGINGPOLICY']._serialized_end=540
-  _globals['_STAGINGPOLICY_STARTENTRY']._serialized_start=496
-  _globals['_STAGINGPOLICY_STARTENTRY']._serialized_end=540
-  _globals['_PLANSPEC']._serialized_start=543
-  _globals['_PLANSPEC']._serialized_end=713
-  _globals['_PLANOUTPUT']._serialized_start=715
-  _globals['_PLANOUTPUT']._serialized_end=771
-  _globals['_PLANERROR']._serialized_start=773
-  _globals['_PLANERROR']._serialized_end=815
-  _globals['_PLANJOB']._serialized_start=818
-  _globals['_PLANJOB']._serialized_end=1234
-  _globals['_CREATEPLANREQUEST']._serialized_start=1236
-  _globals['_CREATEPLANREQUEST']._serialized_end=1330
-  _globals['_GETPLANREQUEST']._serialized_start=1332
-  _globals['_GETPLANREQUEST']._serialized_end=1365
-  _globals['_LISTPLANSREQUEST']._serialized_start=1367
-  _globals['_LISTPLANSREQUEST']._serialized_end=1475
-  _globals['_LISTPLANSRESPONSE']._serialized_start=1477
-  _globals['_LISTPLANSRESPONSE']._serialized_end=1559
-  _globals['_CANCELPLANREQUEST']._serialized_start=1561
-  _globals['_CANCELPLANREQUEST']._serialized_end=1597
-  _globals['_WATCHPLANREQUEST']._serialized_start=1599
-  _globals['_WATCHPLANREQUEST']._serialized_end=1653
-  _globals['_PLANEVENT']._serialized_start=1655
-  _globals['_PLANEVENT']._serialized_end=1758
-  _globals['_PLANNINGSERVICE']._serialized_start=2010
-  _globals['_PLANNINGSERVICE']._serialized_end=2381
+  _globals['_PLANSTATE']._serialized_start=2054
+  _globals['_PLANSTATE']._serialized_end=2185
+  _globals['_STAGINGPATTERN']._serialized_start=2187
+  _globals['_STAGINGPATTERN']._serialized_end=2300
+  _globals['_TOOTHTARGET']._serialized_start=105
+  _globals['_TOOTHTARGET']._serialized_end=229
+  _globals['_LIMITOVERRIDE']._serialized_start=231
+  _globals['_LIMITOVERRIDE']._serialized_end=300
+  _globals['_STAGINGPOLICY']._serialized_start=303
+  _globals['_STAGINGPOLICY']._serialized_end=567
+  _globals['_STAGINGPOLICY_STARTENTRY']._serialized_start=523
+  _globals['_STAGINGPOLICY_STARTENTRY']._serialized_end=567
+  _globals['_PLANSPEC']._serialized_start=570
+  _globals['_PLANSPEC']._serialized_end=740
+  _globals['_PLANOUTPUT']._serialized_start=742
+  _globals['_PLANOUTPUT']._serialized_end=798
+  _globals['_PLANERROR']._serialized_start=800
+  _globals['_PLANERROR']._serialized_end=842
+  _globals['_PLANJOB']._serialized_start=845
+  _globals['_PLANJOB']._serialized_end=1275
+  _globals['_CREATEPLANREQUEST']._serialized_start=1277
+  _globals['_CREATEPLANREQUEST']._serialized_end=1371
+  _globals['_GETPLANREQUEST']._serialized_start=1373
+  _globals['_GETPLANREQUEST']._serialized_end=1406
+  _globals['_LISTPLANSREQUEST']._serialized_start=1408
+  _globals['_LISTPLANSREQUEST']._serialized_end=1516
+  _globals['_LISTPLANSRESPONSE']._serialized_start=1518
+  _globals['_LISTPLANSRESPONSE']._serialized_end=1600
+  _globals['_CANCELPLANREQUEST']._serialized_start=1602
+  _globals['_CANCELPLANREQUEST']._serialized_end=1638
+  _globals['_WATCHPLANREQUEST']._serialized_start=1640
+  _globals['_WATCHPLANREQUEST']._serialized_end=1694
+  _globals['_PLANEVENT']._serialized_start=1696
+  _globals['_PLANEVENT']._serialized_end=1799
+  _globals['_EDITTARGETREQUEST']._serialized_start=1801
+  _globals['_EDITTARGETREQUEST']._serialized_end=1901
+  _globals['_EDITTARGETRESPONSE']._serialized_start=1904
+  _globals['_EDITTARGETRESPONSE']._serialized_end=2051
+  _globals['_PLANNINGSERVICE']._serialized_start=2303
+  _globals['_PLANNINGSERVICE']._serialized_end=2755
 # @@protoc_insertion_point(module_scope)

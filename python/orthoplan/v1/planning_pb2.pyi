@@ -1,6 +1,7 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from orthoplan.v1 import setups_pb2 as _setups_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -116,7 +117,7 @@ class PlanError(_message.Message):
     def __init__(self, code: _Optional[int] = ..., message: _Optional[str] = ...) -> None: ...
 
 class PlanJob(_message.Message):
-    __slots__ = ("id", "case_id", "state", "progress", "step", "attempts", "spec", "setup_version", "error", "outputs", "created_by", "create_time", "update_time", "cancel_requested")
+    __slots__ = ("id", "case_id", "state", "progress", "step", "attempts", "spec", "setup_version", "error", "outputs", "created_by", "create_time", "update_time", "cancel_requested", "kind")
     ID_FIELD_NUMBER: _ClassVar[int]
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -131,6 +132,7 @@ class PlanJob(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     CANCEL_REQUESTED_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
     id: str
     case_id: str
     state: PlanState
@@ -145,7 +147,8 @@ class PlanJob(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     cancel_requested: bool
-    def __init__(self, id: _Optional[str] = ..., case_id: _Optional[str] = ..., state: _Optional[_Union[PlanState, str]] = ..., progress: _Optional[int] = ..., step: _Optional[str] = ..., attempts: _Optional[int] = ..., spec: _Optional[_Union[PlanSpec, _Mapping]] = ..., setup_version: _Optional[int] = ..., error: _Optional[_Union[PlanError, _Mapping]] = ..., outputs: _Optional[_Iterable[_Union[PlanOutput, _Mapping]]] = ..., created_by: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_requested: _Optional[bool] = ...) -> None: ...
+    kind: str
+    def __init__(self, id: _Optional[str] = ..., case_id: _Optional[str] = ..., state: _Optional[_Union[PlanState, str]] = ..., progress: _Optional[int] = ..., step: _Optional[str] = ..., attempts: _Optional[int] = ..., spec: _Optional[_Union[PlanSpec, _Mapping]] = ..., setup_version: _Optional[int] = ..., error: _Optional[_Union[PlanError, _Mapping]] = ..., outputs: _Optional[_Iterable[_Union[PlanOutput, _Mapping]]] = ..., created_by: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_requested: _Optional[bool] = ..., kind: _Optional[str] = ...) -> None: ...
 
 class CreatePlanRequest(_message.Message):
     __slots__ = ("case_id", "spec", "request_id")
@@ -208,3 +211,25 @@ class PlanEvent(_message.Message):
     time: _timestamp_pb2.Timestamp
     plan: PlanJob
     def __init__(self, seq: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., plan: _Optional[_Union[PlanJob, _Mapping]] = ...) -> None: ...
+
+class EditTargetRequest(_message.Message):
+    __slots__ = ("case_id", "targets", "request_id")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    TARGETS_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    targets: _containers.RepeatedCompositeFieldContainer[ToothTarget]
+    request_id: str
+    def __init__(self, case_id: _Optional[str] = ..., targets: _Optional[_Iterable[_Union[ToothTarget, _Mapping]]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class EditTargetResponse(_message.Message):
+    __slots__ = ("plan", "restaged_in_call", "setup", "server_ms")
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    RESTAGED_IN_CALL_FIELD_NUMBER: _ClassVar[int]
+    SETUP_FIELD_NUMBER: _ClassVar[int]
+    SERVER_MS_FIELD_NUMBER: _ClassVar[int]
+    plan: PlanJob
+    restaged_in_call: bool
+    setup: _setups_pb2.TreatmentSetup
+    server_ms: float
+    def __init__(self, plan: _Optional[_Union[PlanJob, _Mapping]] = ..., restaged_in_call: _Optional[bool] = ..., setup: _Optional[_Union[_setups_pb2.TreatmentSetup, _Mapping]] = ..., server_ms: _Optional[float] = ...) -> None: ...

@@ -60,6 +60,11 @@ class PlanningServiceStub:
                 request_serializer=orthoplan_dot_v1_dot_planning__pb2.WatchPlanRequest.SerializeToString,
                 response_deserializer=orthoplan_dot_v1_dot_planning__pb2.PlanEvent.FromString,
                 _registered_method=True)
+        self.EditTarget = channel.unary_unary(
+                '/orthoplan.v1.PlanningService/EditTarget',
+                request_serializer=orthoplan_dot_v1_dot_planning__pb2.EditTargetRequest.SerializeToString,
+                response_deserializer=orthoplan_dot_v1_dot_planning__pb2.EditTargetResponse.FromString,
+                _registered_method=True)
 
 
 class PlanningServiceServicer:
@@ -101,6 +106,14 @@ class PlanningServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def EditTarget(self, request, context):
+        """Changes some teeth's targets of the latest planned setup and re-stages: within the call when
+        the case is warm (a new setup version comes back), otherwise as a job. Audited.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PlanningServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -128,6 +141,11 @@ def add_PlanningServiceServicer_to_server(servicer, server):
                     servicer.WatchPlan,
                     request_deserializer=orthoplan_dot_v1_dot_planning__pb2.WatchPlanRequest.FromString,
                     response_serializer=orthoplan_dot_v1_dot_planning__pb2.PlanEvent.SerializeToString,
+            ),
+            'EditTarget': grpc.unary_unary_rpc_method_handler(
+                    servicer.EditTarget,
+                    request_deserializer=orthoplan_dot_v1_dot_planning__pb2.EditTargetRequest.FromString,
+                    response_serializer=orthoplan_dot_v1_dot_planning__pb2.EditTargetResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -266,6 +284,33 @@ class PlanningService:
             '/orthoplan.v1.PlanningService/WatchPlan',
             orthoplan_dot_v1_dot_planning__pb2.WatchPlanRequest.SerializeToString,
             orthoplan_dot_v1_dot_planning__pb2.PlanEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EditTarget(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/orthoplan.v1.PlanningService/EditTarget',
+            orthoplan_dot_v1_dot_planning__pb2.EditTargetRequest.SerializeToString,
+            orthoplan_dot_v1_dot_planning__pb2.EditTargetResponse.FromString,
             options,
             channel_credentials,
             insecure,

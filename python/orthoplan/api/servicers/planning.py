@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
@@ -21,16 +22,20 @@ _PATTERN_OUT = {"simultaneous": ppb.STAGING_SIMULTANEOUS,
                 "sequential_distalization": ppb.STAGING_SEQUENTIAL_DISTALIZATION}
 
 
+def targets_in(targets, field: str) -> dict[int, dict[str, float]]:
+    out = {}
+    for t in targets:
+        if t.fdi in out:
+            raise InvalidArgument("a tooth is targeted twice", [Violation(f"{field}[{t.fdi}]", "given twice")])
+        out[t.fdi] = {k: getattr(t, k) for k in dp.MOVEMENTS if getattr(t, k)}
+    return out
+
+
 def spec_in(spec: ppb.PlanSpec) -> dp.Spec:
     overrides: dict[str, dict[str, float]] = {}
     for o in spec.policy.overrides:
         overrides.setdefault(o.tooth_type, {})[o.component] = o.value
-    targets = {}
-    for t in spec.targets:
-        moves = {k: getattr(t, k) for k in dp.MOVEMENTS if getattr(t, k)}
-        if t.fdi in targets:
-            raise InvalidArgument("a tooth is targeted twice", [Violation(f"spec.targets[{t.fdi}]", "given twice")])
-        targets[t.fdi] = moves
+    targets = targets_in(spec.targets, "spec.targets")
     return dp.Spec(targets=targets, overrides=overrides, collision_tolerance=spec.policy.collision_tolerance or 0.1,
                    pattern=_PATTERNS.get(spec.policy.pattern, f"unknown ({spec.policy.pattern})"),
                    start=dict(spec.policy.start), overcorrection=spec.policy.overcorrection,
@@ -60,7 +65,7 @@ def job_out(payload: dict[str, Any]) -> ppb.PlanJob:
         outputs=[ppb.PlanOutput(**o) for o in payload["outputs"]], created_by=payload["created_by"],
         create_time=convert.ts(datetime.fromisoformat(payload["created"])),
         update_time=convert.ts(datetime.fromisoformat(payload["updated"])),
-        cancel_requested=payload["cancel_requested"])
+        cancel_requested=payload["cancel_requested"], kind=payload["kind"])
 
 
 def _row_out(uow, row) -> ppb.PlanJob:
@@ -93,6 +98,18 @@ class PlanningServicer(ppb_grpc.PlanningServiceServicer):
         def body(uow, p):
             return _row_out(uow, plan_jobs.cancel_plan(uow, self.rt.deps, p, request.plan_id))
         return mutate(self.rt, "CancelPlan", request, "", body, ppb.PlanJob)
+
+    def EditTarget(self, request, context):
+        def body(uow, p):
+            t0 = time.perf_counter()
+            out = plan_jobs.edit_target(uow, self.rt.deps, p, request.case_id,
+                                        targets_in(request.targets, "targets"))
+            resp = ppb.EditTargetResponse(plan=_row_out(uow, out.job), restaged_in_call=out.restaged)
+            if out.setup is not None:
+                resp.setup.CopyFrom(convert.setup(out.setup, []))
+            resp.server_ms = (time.perf_counter() - t0) * 1e3
+            return resp
+        return mutate(self.rt, "EditTarget", request, request.request_id, body, ppb.EditTargetResponse)
 
     def WatchPlan(self, request, context):
         p = principal()

@@ -35,6 +35,9 @@ class PlanJob(Base):
     setup_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     error_code: Mapped[int] = mapped_column(Integer, default=0)
     error_message: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(10), default="plan")  # plan (CreatePlan) or edit (EditTarget)
+    # SUCCEEDED: every tooth's target as planned (given or proposed), by jaw: what an edit starts from
+    movements: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class PlanOutput(Base):

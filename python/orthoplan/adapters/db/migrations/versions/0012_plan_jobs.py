@@ -34,6 +34,8 @@ def upgrade() -> None:
         sa.Column('setup_version', sa.Integer(), nullable=True),
         sa.Column('error_code', sa.Integer(), nullable=False),
         sa.Column('error_message', sa.Text(), nullable=False),
+        sa.Column('kind', sa.String(length=10), nullable=False),
+        sa.Column('movements', sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(['case_id'], ['cases.id']),
         sa.ForeignKeyConstraint(['created_by'], ['users.id']),
         sa.PrimaryKeyConstraint('id'),
