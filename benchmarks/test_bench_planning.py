@@ -81,6 +81,7 @@ def test_whole_pipeline_from_files_to_outputs(benchmark, tmp_path, setup):
         return plan, files
     plan, files = benchmark.pedantic(run, rounds=1, iterations=1)
     size = sum(f.stat().st_size for f in files) / 1e6
-    print(f"\nwhole pipeline, S1 both arches, setup {setup}: {steps['total_s']:.1f} s ({steps['plan_s']:.1f} s to plan, the rest "
-          f"writing {len(files)} files, {size:.0f} MB); {plan.aligners} aligners")
+    print(f"\nwhole pipeline, S1 both arches, setup {setup}: {steps['total_s']:.1f} s "
+          f"({steps['plan_s']:.1f} s to plan, the rest writing {len(files)} files, {size:.0f} MB); "
+          f"{plan.aligners} aligners")
     benchmark.extra_info.update(steps)

@@ -44,17 +44,22 @@ def ascii_ply() -> bytes:
 
 
 def procedural_vtp(jaw: str, seed: int = 7, points: int = 16, label: str = "Label") -> bytes:
-    """The procedural arch (planning.procedural) as a labelled scan: VTK XML PolyData with a per-face
-    `Label`, 1-14 along the arch from the patient's right second molar; made here, no data needed."""
+    """The procedural arch (planning.procedural) as a labelled scan; made here, no data needed."""
+    from orthoplan.planning import procedural
+
+    return labelled_vtp(procedural.sample_case(seed, points)[0][jaw], label)
+
+
+def labelled_vtp(arch, label: str = "Label") -> bytes:
+    """An arch's crowns as one labelled scan: VTK XML PolyData with a per-face `label` array, 1-14
+    along the arch from the patient's right second molar (as the real arch scans are)."""
     import tempfile
     from pathlib import Path
 
     import numpy as np
     import vtk
-    from orthoplan.planning import procedural
     from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
 
-    arch = procedural.sample_case(seed, points)[0][jaw]
     verts, faces, labels, off = [], [], [], 0
     for k, f in enumerate(arch.order(), start=1):
         mesh = arch.teeth[f].mesh
@@ -75,7 +80,7 @@ def procedural_vtp(jaw: str, seed: int = 7, points: int = 16, label: str = "Labe
     lab.SetName(label)
     poly.GetCellData().AddArray(lab)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"{jaw}.vtp"
+        path = Path(tmp) / "arch.vtp"
         writer = vtk.vtkXMLPolyDataWriter()
         writer.SetFileName(str(path))
         writer.SetInputData(poly)

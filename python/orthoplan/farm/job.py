@@ -3,9 +3,10 @@ store, the planning pipeline, its files back into the store, and the setup a rev
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,8 @@ class Warm:
     scans: tuple[str, ...]  # sha256 of each scan, by jaw: the key an edit must match
     arches: dict[str, Any]
     checker: Any
+    # per jaw: what its last plan was made from, and its resolution (an edit of the other arch reuses it)
+    last: dict[str, tuple[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -79,12 +82,24 @@ def restage(warm: Warm, spec: dp.Spec) -> Result:
     given = _by_jaw(spec.targets)
     for jaw in warm.arches:
         given.setdefault(jaw, {})
+    keys = {jaw: _arch_key(spec, moves) for jaw, moves in given.items()}
+    reuse = {jaw: r for jaw, (key, r) in warm.last.items() if keys.get(jaw) == key}
     try:
         plan = po.plan_scans(warm.arches, given, _policy(spec), ipr_allowed=spec.ipr_allowed,
-                             do_not_move=frozenset(spec.do_not_move), checker=warm.checker)
+                             do_not_move=frozenset(spec.do_not_move), checker=warm.checker, reuse=reuse)
     except ValueError as e:
         raise JobFailed(3, str(e)) from None
+    warm.last = {jaw: (keys[jaw], plan.resolutions[jaw]) for jaw in plan.arches if jaw not in reuse} | {
+        jaw: warm.last[jaw] for jaw in reuse}
     return Result(setup_plan(plan), [], _movements_json(plan, given), warm)
+
+
+def _arch_key(spec: dp.Spec, moves: dict[int, dict[str, float]]) -> str:
+    """What one arch's staging depends on: its targets and the policy."""
+    import json
+
+    policy = {k: v for k, v in spec.as_json().items() if k != "targets"}
+    return json.dumps([sorted((f, sorted(m.items())) for f, m in moves.items()), policy], sort_keys=True)
 
 
 def run(spec: dp.Spec, scans: list[Scan], artifacts: Any, progress: Progress) -> Result:
@@ -127,8 +142,14 @@ def run(spec: dp.Spec, scans: list[Scan], artifacts: Any, progress: Progress) ->
             staged.commit()
             stored.append({"name": path.relative_to(work / "out").as_posix(), "sha256": staged.info.sha256,
                            "size": staged.info.size, "content_type": staged.info.content_type or _type(path)})
-        return Result(setup_plan(plan), stored, _movements_json(plan, movements),
-                      Warm(scans_key(scans), arches, plan.checker))
+        planned = _movements_json(plan, movements)
+        warm = Warm(scans_key(scans), arches, plan.checker)
+        # as an edit will ask for it: every tooth's target given; an edit of one arch reuses the other
+        as_edit = dataclasses.replace(spec, targets={int(f): m for moves in planned.values() for f, m in moves.items()},
+                                      given_only=True)
+        for jaw, moves in _by_jaw(as_edit.targets).items():
+            warm.last[jaw] = (_arch_key(as_edit, moves), plan.resolutions[jaw])
+        return Result(setup_plan(plan), stored, planned, warm)
 
 
 def _chunks(path: Path, size: int = 1 << 20):

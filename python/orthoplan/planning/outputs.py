@@ -5,6 +5,7 @@ and arch. The same manifest gives the same bytes."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import struct
 from collections.abc import Callable
@@ -53,7 +54,7 @@ def plan_case(m: mf.Manifest, progress: Callable[[str], None] = lambda _: None) 
 def plan_scans(arches: dict[str, Arch], movements: dict[str, dict[int, dict[str, float]]], policy: Policy, *,
                ipr_allowed: bool, do_not_move: frozenset[int] = frozenset(), bounds: SetupLimits | None = None,
                manifest: mf.Manifest | None = None, progress: Callable[[str], None] = lambda _: None,
-               checker: Checker | None = None) -> CasePlan:
+               checker: Checker | None = None, reuse: dict[str, Resolution] | None = None) -> CasePlan:
     """Arches and their targets as clinical movement values; an arch without any gets a proposed
     setup (planning/setup.py). `checker`: the case's prepared structures from an earlier plan of
     the same scans (a warm case), else they are prepared here."""
@@ -75,7 +76,7 @@ def plan_scans(arches: dict[str, Arch], movements: dict[str, dict[int, dict[str,
         clear_bite(checker, every, proposals, policy.collision_tolerance)
         targets.update({jaw: target_from_movements(arches[jaw], p.movements) for jaw, p in proposals.items()})
     plan = plan_arches(arches, targets, policy, ipr_allowed=ipr_allowed, manifest=manifest, progress=progress,
-                       checker=checker)
+                       checker=checker, reuse=reuse)
     plan.proposals, plan.checker = proposals, checker
     return plan
 
@@ -89,10 +90,12 @@ def _case_checker(arches: dict[str, Arch]) -> Checker:
 
 def plan_arches(arches: dict[str, Arch], targets: dict[str, dict[int, np.ndarray]], policy: Policy, *,
                 ipr_allowed: bool, manifest: mf.Manifest | None = None,
-                progress: Callable[[str], None] = lambda _: None, checker: Checker | None = None) -> CasePlan:
+                progress: Callable[[str], None] = lambda _: None, checker: Checker | None = None,
+                reuse: dict[str, Resolution] | None = None) -> CasePlan:
     """Each arch staged and its collisions resolved, then the arches checked against each other at
     every stage (the shorter one holding its final poses: passive aligners). `checker`: the case's
-    prepared structures (`_case_checker`), when the caller has them."""
+    prepared structures (`_case_checker`), when the caller has them. `reuse`: an arch's resolution
+    from an earlier call with the same targets and policy (an edit of the other arch)."""
     plans: dict[str, ArchPlan] = {}
     resolutions: dict[str, Resolution] = {}
     case = checker or _case_checker(arches)
@@ -100,8 +103,13 @@ def plan_arches(arches: dict[str, Arch], targets: dict[str, dict[int, np.ndarray
     for jaw, arch in arches.items():
         progress(f"staging the {jaw} arch")
         other = arches["lower" if jaw == "upper" else "upper"] if both is not None else None
-        own = Checker(arch, other, neighbours_only=True, shared=both) if both is not None else case
-        resolutions[jaw] = resolve(arch, targets[jaw], policy, checker=own, ipr_allowed=ipr_allowed)
+        own = both.own(arch, other) if both is not None else case
+        if reuse and jaw in reuse:  # copied: the check across the arches adds to its lists
+            r = reuse[jaw]
+            resolutions[jaw] = dataclasses.replace(r, plan=dataclasses.replace(r.plan, collisions=list(
+                r.plan.collisions)), unresolved=list(r.unresolved))
+        else:
+            resolutions[jaw] = resolve(arch, targets[jaw], policy, checker=own, ipr_allowed=ipr_allowed)
         plans[jaw] = resolutions[jaw].plan
     aligners = max(p.total for p in plans.values())
     if both is not None:
@@ -110,7 +118,9 @@ def plan_arches(arches: dict[str, Arch], targets: dict[str, dict[int, np.ndarray
 
         def padded(p: ArchPlan) -> np.ndarray:
             return np.concatenate([p.sequence, np.repeat(p.sequence[-1:], aligners - p.total, axis=0)])
-        up.collisions = both.check(padded(up), policy, padded(lo))
+        # the upper arch's own contacts were checked while staging it: only those across the arches now
+        across = both.check_across(padded(up), padded(lo), policy)
+        up.collisions = sorted(up.collisions + across, key=lambda c: -c.depth)
         # contacts between the arches: re-timing and IPR work within an arch, so these are reported
         seen = {c.teeth for c in resolutions["upper"].unresolved}
         resolutions["upper"].unresolved += [c for c in up.collisions if c.teeth[1] // 10 in (3, 4)

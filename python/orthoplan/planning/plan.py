@@ -133,6 +133,8 @@ class ArchPlan:
     collisions: list[Collision] = field(default_factory=list)
     start: dict[int, int] = field(default_factory=dict)  # per tooth: the stage it starts moving at
     over: np.ndarray | None = None  # [N, T, 4, 4]: overcorrection aligners past the target
+    depth: np.ndarray | None = None  # [S+1, P]: each checked pair's depth beyond the scan, per stage
+    witness: np.ndarray | None = None  # [S+1, P, 3]: the witness point on the first tooth
 
     @property
     def sequence(self) -> np.ndarray:
@@ -174,12 +176,17 @@ class Checker:
         self.mine = [self.index[f] for f in self.teeth]
         self.theirs = [self.index[f] for f in self.other]
         self.baseline: np.ndarray | None = None  # the scanned contacts, measured once
+        self.last_depth: np.ndarray | None = None  # the depths of the last check()
+        self.last_witness: np.ndarray | None = None
+        self._own: dict[tuple[str, int], Checker] = {}
+        self._across: tuple | None = None  # the last check across the arches (check_across)
 
     def depths(self, poses: np.ndarray, opposing_poses: np.ndarray | None = None,
-               backend: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+               backend: str | None = None, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For B schedules at once (poses [B, S+1, T, 4, 4]): how much deeper than in the scan each
         pair gets at each stage [B, S+1, P] (-inf: apart beyond reach), and the witnesses on the
-        first tooth [B, S+1, P, 3]. One batched kernel call."""
+        first tooth [B, S+1, P, 3]. One batched kernel call. `rows`: only these pairs (indices
+        into `self.pairs`), in that order."""
         b, s = poses.shape[:2]
         full = np.tile(np.eye(4), (b, s, len(self.slots), 1, 1))
         full[:, :, self.mine] = poses
@@ -187,25 +194,71 @@ class Checker:
             still = opposing_poses if opposing_poses.ndim == 4 else np.broadcast_to(
                 opposing_poses, (s, *opposing_poses.shape))
             full[:, :, self.theirs] = still[:s]
-        res = K.clearance(self.prepared, full, self.pairs, backend=backend)
-        c = np.asarray(res.clearance)
         if self.baseline is None:
             scanned = K.clearance(self.prepared, np.tile(np.eye(4), (1, 1, len(self.slots), 1, 1)), self.pairs,
                                   backend=backend)
             c0 = np.asarray(scanned.clearance)[0, 0]
             self.baseline = np.minimum(np.where(np.isfinite(c0), c0, 0.0), 0.0)
-        depth = self.baseline - c
+        pairs, baseline = (self.pairs, self.baseline) if rows is None else (self.pairs[rows], self.baseline[rows])
+        res = K.clearance(self.prepared, full, pairs, backend=backend)
+        c = np.asarray(res.clearance)
+        depth = baseline - c
         return np.where(np.isfinite(depth), depth, -np.inf), np.asarray(res.witness_a)
 
     def name(self, i: int) -> int:
         return self.slots[i]
 
+    def own(self, arch: Arch, opposing: Arch) -> Checker:
+        """The neighbours-only checker of one of this case's arches, made once (its scanned
+        contacts measured once) and kept with the case's structures."""
+        key = (arch.jaw, id(arch))
+        if key not in self._own:
+            self._own[key] = Checker(arch, opposing, neighbours_only=True, shared=self)
+        return self._own[key]
+
+    def check_across(self, poses: np.ndarray, opposing_poses: np.ndarray, policy: Policy,
+                     backend: str | None = None) -> list[Collision]:
+        """The contacts across the arches, every aligner (both arches' poses [S+1, T, 4, 4]). Only
+        the pairs with a tooth whose poses changed since the last call are measured again (an edit
+        moves a few teeth; the rest run the same schedules)."""
+        rows = self.opposing_rows()
+        prev = self._across
+        depth = witness = None
+        if prev is not None and len(prev[0]) == len(poses) and len(prev[1]) == len(opposing_poses):
+            moved = {self.mine[i] for i in range(len(self.mine))
+                     if not np.array_equal(prev[0][:, i], poses[:, i])}
+            moved |= {self.theirs[i] for i in range(len(self.theirs))
+                      if not np.array_equal(prev[1][:, i], opposing_poses[:, i])}
+            again = np.array([k for k, r in enumerate(rows) if set(self.pairs[r].tolist()) & moved], dtype=int)
+            depth, witness = prev[2].copy(), prev[3].copy()
+            if len(again):
+                d, w = self.depths(poses[None], opposing_poses, backend, rows[again])
+                depth[:, again], witness[:, again] = d[0], w[0]
+        if depth is None:
+            d, w = self.depths(poses[None], opposing_poses, backend, rows)
+            depth, witness = d[0], w[0]
+        self._across = (poses.copy(), opposing_poses.copy(), depth, witness)
+        return self.collisions(depth, witness, policy, rows)
+
+    def opposing_rows(self) -> np.ndarray:
+        """The indices of the pairs across the arches."""
+        mine = set(self.mine)
+        return np.array([p for p, (a, b) in enumerate(self.pairs) if (a in mine) != (b in mine)], dtype=int)
+
     def check(self, poses: np.ndarray, policy: Policy, opposing_poses: np.ndarray | None = None,
-              backend: str | None = None) -> list[Collision]:
-        depth, wa = self.depths(poses[None], opposing_poses, backend)
-        depth, wa = depth[0], wa[0]
+              backend: str | None = None, rows: np.ndarray | None = None) -> list[Collision]:
+        """Every pair's worst contact beyond the tolerance over the stages (`rows`: only those pairs);
+        `last_depth` keeps the depths [S+1, P] for a caller that needs them next (re-timing, IPR)."""
+        depth, wa = self.depths(poses[None], opposing_poses, backend, rows)
+        return self.collisions(depth[0], wa[0], policy, rows)
+
+    def collisions(self, depth: np.ndarray, wa: np.ndarray, policy: Policy,
+                   rows: np.ndarray | None = None) -> list[Collision]:
+        """The contacts beyond the tolerance in depths [S+1, P] and witnesses [S+1, P, 3] measured
+        before (`last_depth` and `last_witness` keep them)."""
+        self.last_depth, self.last_witness = depth, wa
         out = []
-        for p, (a, b) in enumerate(self.pairs):
+        for p, (a, b) in enumerate(self.pairs if rows is None else self.pairs[rows]):
             worst = int(np.argmax(depth[:, p]))
             if depth[worst, p] > policy.collision_tolerance:
                 out.append(Collision((self.name(a), self.name(b)), worst, float(depth[worst, p]),
@@ -216,10 +269,11 @@ class Checker:
 def plan_arch(arch: Arch, targets: dict[int, np.ndarray], policy: Policy = Policy(), *,
               opposing: Arch | None = None, opposing_poses: np.ndarray | None = None,
               checker: Checker | None = None, start: dict[int, int] | None = None,
-              backend: str | None = None) -> ArchPlan:
+              backend: str | None = None, measured: tuple[np.ndarray, np.ndarray] | None = None) -> ArchPlan:
     """Stage one arch and check every stage. Contacts are measured against the scanned state: a pair
     touching in the scan (every neighbour pair does) is only reported when it gets deeper than
-    `policy.collision_tolerance`. Pass the case's `checker` to reuse its prepared structures."""
+    `policy.collision_tolerance`. Pass the case's `checker` to reuse its prepared structures;
+    `measured`: the depths and witnesses of exactly these stages, when re-timing has them already."""
     checker = checker or Checker(arch, opposing)
     if checker.arch is not arch:
         raise ValueError("checker: built for another arch")
@@ -254,7 +308,12 @@ def plan_arch(arch: Arch, targets: dict[int, np.ndarray], policy: Policy = Polic
     plan = ArchPlan(arch, teeth, n, poses, movement, {f: int(s) for f, s in zip(teeth, steps, strict=True)}, over,
                     start={f: int(first[0, i]) for i, f in enumerate(teeth)})
     plan.over = _overcorrection(plan, frames, policy.overcorrection)
-    plan.collisions = checker.check(plan.sequence, policy, opposing_poses, backend)
+    if measured is not None and plan.over is None:  # measured with these very poses by the caller
+        plan.collisions = checker.collisions(*measured, policy)
+    else:
+        plan.collisions = checker.check(plan.sequence, policy, opposing_poses, backend)
+    plan.depth = checker.last_depth[: n + 1]  # the staged poses' (overcorrection aside)
+    plan.witness = checker.last_witness[: n + 1]
     return plan
 
 

@@ -49,6 +49,15 @@ def _score(depth: np.ndarray, tol: float, n_stages: np.ndarray, delay: np.ndarra
             for b in range(len(worst))]
 
 
+def _stretched(x: np.ndarray, stages: int, copies: int) -> np.ndarray:
+    """A plan's per-stage array [1, S+1, ...] as `copies` schedules of `stages` stages: a pair whose
+    teeth do not change keeps its values, and holds its last one once they have stopped."""
+    out = x[:, :stages]
+    if out.shape[1] < stages:
+        out = np.concatenate([out, np.repeat(out[:, -1:], stages - out.shape[1], axis=1)], axis=1)
+    return np.repeat(out, copies, axis=0)
+
+
 def resolve(arch: Arch, targets: dict[int, np.ndarray], policy: Policy | None = None, *,
             checker: Checker | None = None, ipr_allowed: bool = False, ipr_limit: float = 0.5,
             max_delay: int = 6, rounds: int = 4, backend: str | None = None) -> Resolution:
@@ -81,21 +90,29 @@ def resolve(arch: Arch, targets: dict[int, np.ndarray], policy: Policy | None = 
         batch = np.unique(np.array(cands), axis=0)
         res = K.stage(initial, target, frames, types, limits, start=batch, backend=backend)
         poses = np.asarray(res.poses).astype(np.float64)
-        depth, _ = checker.depths(poses, backend=backend)
+        now_depth = out.plan.depth[None]
+        # a candidate delays one tooth: only the pairs with a delayed tooth can change; the others
+        # keep the current plan's depths (their teeth run the same schedules)
+        delayed = {teeth[i] for i in np.nonzero((batch != start).any(axis=0))[0]}
+        rows = np.array([p for p, (a, b) in enumerate(checker.pairs)
+                         if checker.name(a) in delayed or checker.name(b) in delayed], dtype=int)
+        depth, witness = (_stretched(x, poses.shape[1], len(batch)) for x in (now_depth, out.plan.witness[None]))
+        depth[:, :, rows], witness[:, :, rows] = checker.depths(poses, backend=backend, rows=rows)
         scores = _score(depth, policy.collision_tolerance, np.asarray(res.n_stages), batch - base)
         best = min(range(len(batch)), key=lambda b: scores[b])
         out.rounds += 1
         out.candidates += len(batch)
-        now_depth, _ = checker.depths(out.plan.poses[None], backend=backend)
         current = _score(now_depth, policy.collision_tolerance, np.array([out.plan.n_stages]), start[None] - base)[0]
         if scores[best] >= current:
             break
         start = batch[best]
+        n_best = int(np.asarray(res.n_stages)[best])
         out.plan = plan_arch(arch, targets, policy, checker=checker, backend=backend,
-                             start={f: int(start[i]) for i, f in enumerate(teeth)})
+                             start={f: int(start[i]) for i, f in enumerate(teeth)},
+                             measured=(depth[best, : n_best + 1], witness[best, : n_best + 1]))
     out.delays = {f: int(start[i] - base[i]) for i, f in enumerate(teeth) if start[i] > base[i]}
     neighbours = set(neighbour_pairs(arch))
-    depth, _ = checker.depths(out.plan.poses[None], backend=backend)
+    depth = out.plan.depth[None]
     index = {(checker.name(a), checker.name(b)): p for p, (a, b) in enumerate(checker.pairs)}
     for c in out.plan.collisions:
         if ipr_allowed and c.teeth in neighbours and c.depth <= ipr_limit:
