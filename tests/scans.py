@@ -22,25 +22,13 @@ def require_data() -> Path:
     return DATA
 
 
-def _vtk_polydata(path: Path):
-    vtk = pytest.importorskip("vtk", reason="the vtk wheel (extra 'test') reads .vtp scans")
-    from vtk.util.numpy_support import vtk_to_numpy
-
-    reader = vtk.vtkXMLPolyDataReader()
-    reader.SetFileName(str(path))
-    reader.Update()
-    poly = reader.GetOutput()
-    verts = vtk_to_numpy(poly.GetPoints().GetData()).astype(np.float64)
-    cells = vtk_to_numpy(poly.GetPolys().GetConnectivityArray()).reshape(-1, 3)
-    return verts, cells, poly, vtk_to_numpy
-
-
 @lru_cache(maxsize=16)
 def arch_teeth(patient: str, jaw: str) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
     """The 14 crowns (labels 1..14 along the arch) of a labelled arch as (vertices, faces)."""
-    path = require_data() / "arches" / patient / f"{patient.lower()}_{jaw}.vtp"
-    verts, cells, poly, to_np = _vtk_polydata(path)
-    labels = to_np(poly.GetCellData().GetArray("Label")).astype(int)
+    from orthoplan.planning.scans import read_labelled_vtp
+
+    mesh, labels = read_labelled_vtp(require_data() / "arches" / patient / f"{patient.lower()}_{jaw}.vtp")
+    verts, cells = mesh.vertices, mesh.faces
     teeth = []
     for label in range(1, 15):
         f = cells[labels == label]

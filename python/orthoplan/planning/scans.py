@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .vtp import VtpError, read_vtp
+
 TEETH_PER_ARCH = 14  # second molar to second molar (third molars are not planned)
 MIN_FACES = 20
 QUADRANTS = {"upper": (1, 2), "lower": (4, 3)}  # (patient's right, patient's left)
@@ -90,25 +92,17 @@ def read_labelled_vtp(path: str | Path) -> tuple[Mesh, np.ndarray]:
     if not path.is_file():
         raise ScanError(f"{path}: no such file")
     try:
-        import vtk
-        from vtk.util.numpy_support import vtk_to_numpy
-    except ImportError as e:
-        raise ScanError(f"{path}: reading .vtp needs VTK: pip install 'orthoplan[planning]'") from e
-    reader = vtk.vtkXMLPolyDataReader()
-    reader.SetFileName(str(path))
-    reader.Update()
-    data = reader.GetOutput()
-    if data is None or data.GetNumberOfPoints() == 0:
-        raise ScanError(f"{path}: not a readable VTK XML PolyData file")
-    polys = data.GetPolys()
-    offsets, conn = vtk_to_numpy(polys.GetOffsetsArray()), vtk_to_numpy(polys.GetConnectivityArray())
-    if len(offsets) < 2 or not np.all(np.diff(offsets) == 3):
+        points, conn, offsets, cells = read_vtp(path)
+    except VtpError as e:
+        raise ScanError(f"{path}: not a readable VTK XML PolyData file: {e}") from None
+    ends = np.concatenate([[0], offsets])
+    if len(offsets) < 1 or not np.all(np.diff(ends) == 3) or ends[-1] != len(conn):
         raise ScanError(f"{path}: polygons that are not triangles")
-    labels = data.GetCellData().GetArray("Label")
+    labels = cells.get("Label")
     if labels is None:
         raise ScanError(f"{path}: no per-face 'Label' array (an unlabelled scan cannot be split into teeth)")
-    mesh = _checked(str(path), vtk_to_numpy(data.GetPoints().GetData()), conn.reshape(-1, 3))
-    lab = vtk_to_numpy(labels).astype(np.float64)
+    mesh = _checked(str(path), points, conn.reshape(-1, 3))
+    lab = np.asarray(labels, np.float64)
     if len(lab) != len(mesh.faces) or not np.all(lab == np.round(lab)):
         raise ScanError(f"{path}: the 'Label' array is not one whole number per triangle")
     return mesh, lab.astype(np.int64)
