@@ -22,19 +22,31 @@ void download(py::array& dst, uintptr_t src) {
 }
 
 // ptrs: the eleven prepared arrays' device addresses in ClearanceView order.
-void clearance(const py::tuple& ptrs, uintptr_t poses, int B, int S, int T, uintptr_t pairs,
-               int P, float max_distance, uintptr_t c, uintptr_t wa, uintptr_t wb) {
+orthoplan::ClearanceView view(const py::tuple& ptrs) {
   orthoplan::bind::require(ptrs.size() == 11, "prepared: expected 11 device pointers");
   auto p = [&](int i) { return ptrs[i].cast<uintptr_t>(); };
-  orthoplan::ClearanceView g{
+  return orthoplan::ClearanceView{
       reinterpret_cast<const int*>(p(0)), reinterpret_cast<const float*>(p(1)),
       reinterpret_cast<const float*>(p(2)), reinterpret_cast<const float*>(p(3)),
       reinterpret_cast<const float*>(p(4)), reinterpret_cast<const int*>(p(5)),
       reinterpret_cast<const float*>(p(6)), reinterpret_cast<const float*>(p(7)),
       reinterpret_cast<const float*>(p(8)), reinterpret_cast<const int*>(p(9)),
       reinterpret_cast<const float*>(p(10))};
+}
+
+void clearance(const py::tuple& ptrs, uintptr_t poses, int B, int S, int T, uintptr_t pairs,
+               int P, float max_distance, uintptr_t c, uintptr_t wa, uintptr_t wb) {
+  const orthoplan::ClearanceView g = view(ptrs);
   py::gil_scoped_release release;
   oc::clearance(g, poses, B, S, T, pairs, P, max_distance, c, wa, wb);
+  oc::synchronize();
+}
+
+void clearance_tasks(const py::tuple& ptrs, uintptr_t poses, uintptr_t tasks, int N, float max_distance,
+                     uintptr_t c, uintptr_t wa, uintptr_t wb) {
+  const orthoplan::ClearanceView g = view(ptrs);
+  py::gil_scoped_release release;
+  oc::clearance_tasks(g, poses, tasks, N, max_distance, c, wa, wb);
   oc::synchronize();
 }
 
@@ -59,4 +71,5 @@ PYBIND11_MODULE(_cuda, m) {
   m.def("staging_poses", [](uintptr_t mo, uintptr_t st, uintptr_t sp, int B, int S1, int T,
                             uintptr_t out) { oc::staging_poses(mo, st, sp, B, S1, T, out); });
   m.def("clearance", &clearance);
+  m.def("clearance_tasks", &clearance_tasks);
 }

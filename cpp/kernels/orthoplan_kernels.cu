@@ -26,7 +26,10 @@ extern "C" __global__ void ortho_staging_poses(const float* motion, const int* s
   orthoplan::stage_pose(motion + t * orthoplan::MOTION_STRIDE, start[b * T + t], steps[b * T + t], s, poses + i * 16);
 }
 
-// One thread per (schedule, stage, pair); outputs laid out [B, S, P] (witnesses x3).
+// One thread per (schedule, stage, pair); outputs laid out [B, S, P] (witnesses x3). Threads are
+// numbered pair-major: a warp takes one pair of teeth at 32 consecutive (schedule, stage) poses, so
+// its lanes walk the same trees and grids along nearly the same paths (pose-major numbering put 32
+// different pairs in a warp, each lane with its own teeth, traversal and memory).
 extern "C" __global__ void ortho_clearance(const int* tooth_i, const float* tooth_f,
                                            const float* tris, const float* tri_sign,
                                            const float* node_box,
@@ -40,7 +43,29 @@ extern "C" __global__ void ortho_clearance(const int* tooth_i, const float* toot
   if (i >= (long long)B * S * P) return;
   const orthoplan::ClearanceView g{tooth_i, tooth_f, tris, tri_sign, node_box, node_child,
                                    node_dip, samples, snode, snode_child, grid};
-  const int p = (int)(i % P);
-  orthoplan::clearance_task(g, poses + (i / P) * T * 16, pairs[2 * p], pairs[2 * p + 1],
-                            max_distance, clearance + i, witness_a + 3 * i, witness_b + 3 * i);
+  const long long bs_count = (long long)B * S;
+  const int p = (int)(i / bs_count);
+  const long long bs = i % bs_count, o = bs * P + p;
+  orthoplan::clearance_task(g, poses + bs * T * 16, pairs[2 * p], pairs[2 * p + 1],
+                            max_distance, clearance + o, witness_a + 3 * o, witness_b + 3 * o);
+}
+
+// A task list, one thread per task: tasks [N, 4] = (pose of tooth a, pose of tooth b, tooth a,
+// tooth b), poses counted in 4x4 matrices. Several cases merged into one view are checked in one
+// launch, each with its own schedules and stages; outputs [N] (witnesses x3) in task order.
+extern "C" __global__ void ortho_clearance_tasks(const int* tooth_i, const float* tooth_f,
+                                                 const float* tris, const float* tri_sign,
+                                                 const float* node_box, const int* node_child,
+                                                 const float* node_dip, const float* samples,
+                                                 const float* snode, const int* snode_child,
+                                                 const float* grid, const float* poses,
+                                                 const int* tasks, int N, float max_distance,
+                                                 float* clearance, float* witness_a, float* witness_b) {
+  const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= N) return;
+  const orthoplan::ClearanceView g{tooth_i, tooth_f, tris, tri_sign, node_box, node_child,
+                                   node_dip, samples, snode, snode_child, grid};
+  const int* k = tasks + 4 * i;
+  orthoplan::clearance_pair(g, poses + 16LL * k[0], poses + 16LL * k[1], k[2], k[3], max_distance,
+                            clearance + i, witness_a + 3 * i, witness_b + 3 * i);
 }

@@ -78,4 +78,13 @@ void clearance(const ClearanceView& g, uintptr_t poses, int B, int S, int T, uin
   check(cudaGetLastError(), "ortho_clearance launch");
 }
 
+void clearance_tasks(const ClearanceView& g, uintptr_t poses, uintptr_t tasks, int N, float max_distance,
+                     uintptr_t c, uintptr_t wa, uintptr_t wb) {
+  ortho_clearance_tasks<<<blocks(N, 128), 128>>>(
+      g.tooth_i, g.tooth_f, g.tris, g.tri_sign, g.node_box, g.node_child, g.node_dip, g.samples, g.snode,
+      g.snode_child, g.grid, dp<const float>(poses), dp<const int>(tasks), N, max_distance, dp<float>(c),
+      dp<float>(wa), dp<float>(wb));
+  check(cudaGetLastError(), "ortho_clearance_tasks launch");
+}
+
 }  // namespace orthoplan::cuda

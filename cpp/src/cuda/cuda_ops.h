@@ -27,4 +27,8 @@ void clearance(const ClearanceView& device_view, uintptr_t poses, int B, int S, 
                uintptr_t pairs, int P, float max_distance, uintptr_t clearance,
                uintptr_t witness_a, uintptr_t witness_b);
 
+// tasks [N, 4] int32: (pose of a, pose of b, tooth a, tooth b); outputs [N] in task order.
+void clearance_tasks(const ClearanceView& device_view, uintptr_t poses, uintptr_t tasks, int N,
+                     float max_distance, uintptr_t clearance, uintptr_t witness_a, uintptr_t witness_b);
+
 }  // namespace orthoplan::cuda

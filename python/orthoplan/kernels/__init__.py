@@ -14,6 +14,7 @@ from .backends import (
     available_backends,
     get_backend,
 )
+from .batch import clearance_many, merge_cases
 from .clearance import DEFAULT_MAX_DISTANCE, ClearanceResult, clearance
 from .prepared import PreparedCase, prepare_case
 from .staging import LIMIT_COLUMNS, StagingResult, stage
@@ -21,5 +22,5 @@ from .staging import LIMIT_COLUMNS, StagingResult, stage
 __all__ = [
     "DEFAULT_MAX_DISTANCE", "LIMIT_COLUMNS", "ORDER", "BackendUnavailableError", "BuiltWithoutCudaError",
     "ClearanceResult", "CupyNotInstalledError", "NoCudaDeviceError", "PreparedCase", "StagingResult",
-    "available_backends", "clearance", "get_backend", "prepare_case", "stage",
+    "available_backends", "clearance", "clearance_many", "get_backend", "merge_cases", "prepare_case", "stage",
 ]

@@ -84,6 +84,18 @@ class CudaBackend:
                            query.max_distance, c.ptr, wa.ptr, wb.ptr)
         return ClearanceResult(*to_caller(on_device, c.get(self.ext), wa.get(self.ext), wb.get(self.ext)))
 
+    def clearance_tasks(self, merged, poses: np.ndarray, tasks: np.ndarray, max_distance: float) -> tuple:
+        """One launch over a task list (see batch.py); host arrays c [N], wa, wb [N, 3]."""
+        bufs = merged.device_cache.get(self.name)
+        if bufs is None:
+            bufs = [self._buf(merged.arrays[k]) for k in ARRAY_NAMES]
+            merged.device_cache[self.name] = bufs
+        n = len(tasks)
+        p, k = self._buf(poses), self._buf(tasks)
+        c, wa, wb = (self._buf(shape=sh, dtype=np.float32) for sh in ((n,), (n, 3), (n, 3)))
+        self.ext.clearance_tasks(tuple(x.ptr for x in bufs), p.ptr, k.ptr, n, max_distance, c.ptr, wa.ptr, wb.ptr)
+        return c.get(self.ext), wa.get(self.ext), wb.get(self.ext)
+
 
 class CupyBackend:
     """Compiles cpp/kernels/orthoplan_kernels.cu with NVRTC through cupy.RawModule."""
@@ -133,3 +145,15 @@ class CupyBackend:
         if on_device:
             return ClearanceResult(c, wa, wb)
         return ClearanceResult(*to_caller(False, c.get(), wa.get(), wb.get()))
+
+    def clearance_tasks(self, merged, poses: np.ndarray, tasks: np.ndarray, max_distance: float) -> tuple:
+        cp = self.cp
+        arrays = merged.device_cache.get(self.name)
+        if arrays is None:
+            arrays = [cp.asarray(merged.arrays[k]) for k in ARRAY_NAMES]
+            merged.device_cache[self.name] = arrays
+        n = len(tasks)
+        c, wa, wb = cp.empty((n,), cp.float32), cp.empty((n, 3), cp.float32), cp.empty((n, 3), cp.float32)
+        self._launch("ortho_clearance_tasks", n, 128, (*arrays, cp.asarray(poses), cp.asarray(tasks), np.int32(n),
+                                                       np.float32(max_distance), c, wa, wb))
+        return c.get(), wa.get(), wb.get()

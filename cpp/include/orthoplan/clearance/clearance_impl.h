@@ -273,10 +273,11 @@ ORTHO_HD void min_signed_distance(const ClearanceView& g, int ts, int tt, const 
   }
 }
 
-// One (schedule, stage, pair) evaluation. pose_bs points at the T poses (4x4) of that stage.
-ORTHO_HD void clearance_task(const ClearanceView& g, const float* pose_bs, int ia, int ib,
-                             float max_distance, float* out_c, float* out_wa, float* out_wb) {
-  Rigid Ta = load_rigid(pose_bs + 16 * ia), Tb = load_rigid(pose_bs + 16 * ib);
+// One pair at one pose. pose_a, pose_b: the two teeth's 4x4 mesh->world poses; ia, ib: the
+// teeth in g.
+ORTHO_HD void clearance_pair(const ClearanceView& g, const float* pose_a, const float* pose_b, int ia,
+                             int ib, float max_distance, float* out_c, float* out_wa, float* out_wb) {
+  Rigid Ta = load_rigid(pose_a), Tb = load_rigid(pose_b);
   Hit hit;
   hit.best = max_distance; hit.dir = -1; hit.sample = v3(0.f, 0.f, 0.f); hit.closest = hit.sample;
   min_signed_distance(g, ia, ib, compose(inverse_rigid(Tb), Ta), 0, &hit);
@@ -296,6 +297,12 @@ ORTHO_HD void clearance_task(const ClearanceView& g, const float* pose_bs, int i
     store3(out_wb, apply(Tb, hit.sample));
     store3(out_wa, apply(Ta, hit.closest));
   }
+}
+
+// One (schedule, stage, pair) evaluation. pose_bs points at the T poses (4x4) of that stage.
+ORTHO_HD void clearance_task(const ClearanceView& g, const float* pose_bs, int ia, int ib,
+                             float max_distance, float* out_c, float* out_wa, float* out_wb) {
+  clearance_pair(g, pose_bs + 16 * ia, pose_bs + 16 * ib, ia, ib, max_distance, out_c, out_wa, out_wb);
 }
 
 }  // namespace orthoplan
