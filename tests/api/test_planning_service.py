@@ -227,3 +227,52 @@ def test_edit_target_refusals(api):
     err = rpc_error(lambda: prov.planning.EditTarget(ppb.EditTargetRequest(case_id=case.id, targets=one)), FP)
     assert details(err)["reason"] == "NO_PLAN"
     rpc_error(lambda: org.as_["tc_a"].planning.EditTarget(ppb.EditTargetRequest(case_id=case.id, targets=one)), PD)
+
+
+def test_a_planner_process_killed_mid_job_loses_nothing_and_finishes_once(api, tmp_path):
+    """`orthoplan admin planner` SIGKILLed while it plans (full-size crowns, so the job takes a few
+    seconds): its job waits out the lease, another planner takes it and stores one setup."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    org = build_org(api)
+    prov, case = scanned_case(org, upper=procedural_vtp("upper", points=90), lower=procedural_vtp("lower", points=90))
+    job = prov.planning.CreatePlan(ppb.CreatePlanRequest(case_id=case.id, spec=SPEC))
+    with api.runtime.uow() as uow:
+        url = uow.session.get_bind().url.render_as_string(hide_password=False)
+    env = {**os.environ, "ORTHOPLAN_DATABASE_URL": url, "ORTHOPLAN_DATA_DIR": str(tmp_path / "w"),
+           "ORTHOPLAN_ARTIFACT_DIR": str(api.runtime.deps.artifacts.root), "ORTHOPLAN_PLAN_LEASE_S": "3"}
+    cmd = [sys.executable, "-m", "orthoplan.client.cli", "admin", "planner"]
+    log = tmp_path / "planner.log"
+    with log.open("w") as err:  # the child holds its own copy of the descriptor
+        first = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # polled: another process's commits reach a watcher only at its next heartbeat
+            now = prov.planning.GetPlan(ppb.GetPlanRequest(plan_id=job.id))
+            if now.state == ppb.PLAN_RUNNING and now.progress >= 10:
+                os.kill(first.pid, signal.SIGKILL)  # mid-job: scans read, planning under way
+                break
+            assert now.state in (ppb.PLAN_QUEUED, ppb.PLAN_RUNNING) and first.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the planner never got under way"
+            time.sleep(0.05)
+        first.wait(30)
+        assert first.returncode == -signal.SIGKILL
+        held = prov.planning.GetPlan(ppb.GetPlanRequest(plan_id=job.id))
+        assert held.state == ppb.PLAN_RUNNING and held.attempts == 1  # still leased to the dead one
+        again = subprocess.run([*cmd, "--once"], env=env, capture_output=True, text=True, timeout=180)
+        assert again.returncode == 0 and "planned 0 job(s)" in again.stdout, again.stdout + again.stderr
+        time.sleep(3.2)  # the dead planner's lease runs out
+        again = subprocess.run([*cmd, "--once"], env=env, capture_output=True, text=True, timeout=180)
+        assert again.returncode == 0 and "planned 1 job(s)" in again.stdout, again.stdout + again.stderr
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    done = prov.planning.GetPlan(ppb.GetPlanRequest(plan_id=job.id))
+    assert done.state == ppb.PLAN_SUCCEEDED and done.attempts == 2 and done.setup_version == 1
+    assert [s.version for s in prov.setups.ListSetups(spb.ListSetupsRequest(case_id=case.id)).setups] == [1]
+    steps = [e.plan.step for e in watch(prov, job.id)]
+    assert "started again (attempt 2)" in steps

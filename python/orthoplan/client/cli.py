@@ -180,5 +180,33 @@ def deliver(once: bool) -> None:
         worker.run(stop)
 
 
+
+@admin.command()
+@click.option("--workers", default=0, help="planning jobs run at once (default ORTHOPLAN_PLAN_WORKERS, at least 1)")
+@click.option("--once", is_flag=True, help="run the jobs waiting now, then exit")
+def planner(workers: int, once: bool) -> None:
+    """Run planning workers (no API) until SIGINT/SIGTERM: on any machine that reaches the database
+    and the artifact store. Several may run at once; each job is held under a lease."""
+    from ..farm.executor import InProcessExecutor
+
+    with _app() as app:
+        s = app.settings
+        ex = InProcessExecutor(app.runtime.uow, app.runtime.deps, workers=workers or max(s.plan_workers, 1),
+                               lease_s=s.plan_lease_s, poll_s=1.0)
+        if once:
+            ran = 0
+            while ex.run_one(f"{ex.name}/once"):
+                ran += 1
+            click.echo(f"planned {ran} job(s)")
+            return
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        click.echo(f"planning as {ex.name} with {ex.workers} worker(s)", err=True)
+        ex.start()
+        stop.wait()
+        ex.stop()  # a job in progress goes back to the queue
+
+
 if __name__ == "__main__":
     main()

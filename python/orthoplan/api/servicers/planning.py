@@ -117,7 +117,7 @@ class PlanningServicer(ppb_grpc.PlanningServiceServicer):
             raise InvalidArgument("after_seq: invalid", [Violation("after_seq", "must be >= 0")])
         with self.rt.uow() as uow:
             job = plan_jobs.get_plan(uow, p, request.plan_id)
-            topic = plan_jobs.plan_topic(job.id)
+            plan_id, topic = job.id, plan_jobs.plan_topic(job.id)
             if job.state in dp.TERMINAL and request.after_seq >= events.last_seq(uow.session, topic):
                 return  # finished, and nothing after what the watcher has seen
         token = bearer_token(context.invocation_metadata())
@@ -141,9 +141,9 @@ class PlanningServicer(ppb_grpc.PlanningServiceServicer):
                 if not rows:  # a quiet spell: the caller may still see the job
                     with self.rt.uow() as uow:
                         try:
-                            plan_jobs.get_plan(uow, auth.authenticate(uow, self.rt.deps, token), job.id)
+                            plan_jobs.get_plan(uow, auth.authenticate(uow, self.rt.deps, token), plan_id)
                         except NotFound:
-                            raise NotFound(f"plan {job.id} not found") from None
+                            raise NotFound(f"plan {plan_id} not found") from None
                     continue
                 for row in rows:
                     yield ppb.PlanEvent(seq=row.seq, time=convert.ts(row.created), plan=job_out(row.payload))
