@@ -1,5 +1,5 @@
 """Live event streams: resume with no loss or duplicates (after a disconnect, across a server
-restart, across two server processes on PostgreSQL), the caller's own topic, heartbeats,
+restart, across two server processes on PostgreSQL and SQLite), the caller's own topic, heartbeats,
 revocation mid-stream, limits and bad input."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import threading
 import time
 
 import grpc
+import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from orthoplan.api.server import ApiServer
 from orthoplan.v1 import cases_pb2 as cpb
@@ -194,8 +195,10 @@ def test_resume_across_a_server_restart(api):
         channel.close()
 
 
-def test_two_server_processes_share_live_events_on_postgresql(tmp_path):
-    with database("postgresql", tmp_path) as url, serve(url, tmp_path) as api:
+@pytest.mark.parametrize("kind", ["postgresql", "sqlite"])
+def test_two_server_processes_share_live_events(tmp_path, kind):
+    """PostgreSQL wakes the other process by NOTIFY; SQLite's hub finds the other's commits by polling."""
+    with database(kind, tmp_path) as url, serve(url, tmp_path) as api:
         org, prov, tps, case = evaluating(api)
         port = free_port()
         env = {**os.environ, "ORTHOPLAN_HTTP_LISTEN": "127.0.0.1:0",

@@ -5,7 +5,8 @@ PostgreSQL NOTIFY from any process) it reads the new events once and offers them
 subscription of the topic. A subscription delivers events strictly in sequence; when it sees a gap
 (it subscribed in the past, or a wake was lost) its own stream reads the missing events from the
 database. So nothing is lost or repeated however wakes arrive, and the database is read once per
-change, not once per subscriber, and never polled.
+change, not once per subscriber. It is polled only where no NOTIFY exists (SQLite, whose other
+writers are planner processes on the same machine): every `poll_s`, the topics that have streams.
 """
 
 from __future__ import annotations
@@ -88,8 +89,9 @@ class Subscription:
 class EventHub:
     """`subscribe`/`unsubscribe` for streams; `wake` after a commit; `close` ends every stream."""
 
-    def __init__(self, fetch: Fetch, last_seq: Callable[[str], int], page: int = 500):
+    def __init__(self, fetch: Fetch, last_seq: Callable[[str], int], page: int = 500, poll_s: float | None = None):
         self.fetch = fetch
+        self.poll_s = poll_s
         self._last_seq = last_seq
         self._page = page
         self._lock = threading.Lock()
@@ -153,7 +155,9 @@ class EventHub:
         while True:
             with self._lock:
                 while not self._pending and not self.closed:
-                    self._work.wait()
+                    if not self._work.wait(self.poll_s) and self.poll_s is not None:
+                        self._pending.update(self._subs)  # polled: other processes' commits
+                        break
                 if self.closed:
                     return
                 topics, self._pending = self._pending, set()

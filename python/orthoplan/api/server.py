@@ -64,17 +64,20 @@ class ApiServer:
     grace period.
 
     The server owns the live-event hub of its process: `rt.deps.events` points at it so that
-    commits wake its streams, and on PostgreSQL a listener wakes it for commits of other processes.
+    commits wake its streams; on PostgreSQL a listener wakes it for commits of other processes, on
+    SQLite (no NOTIFY) it looks at the streamed topics once a second.
     Each event stream holds a thread, so the pool has `workers` for unary calls plus `max_streams`."""
 
     def __init__(self, rt: Runtime, address: str = "127.0.0.1:50051", workers: int = 16, *,
                  max_streams: int = 2000, heartbeat_s: float = 15.0, http_address: str = ""):
         self.rt = rt
         self.pages = PatientPages(rt, http_address) if http_address else None
-        self.hub = EventHub(self._fetch, self._last_seq, page=events.PAGE)
-        self._previous_hub, rt.deps.events = rt.deps.events, self.hub
         with rt.uow() as uow:
             engine = uow.session.get_bind()
+        # SQLite has no NOTIFY: commits of other processes (planners) are found by polling
+        self.hub = EventHub(self._fetch, self._last_seq, page=events.PAGE,
+                            poll_s=1.0 if engine.dialect.name == "sqlite" else None)
+        self._previous_hub, rt.deps.events = rt.deps.events, self.hub
         self.listener = None
         if engine.dialect.name == "postgresql":
             conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
