@@ -4,7 +4,8 @@ executor) and a client in this process.
 - EditTarget on a warm full-resolution case (S1, 28 crowns and 185k vertices, as labelled arch
   scans; the procedural dentition at scanner-like size where the real scans are absent): client
   latency p50/p99 and the server's own time, against the CreatePlan job that warmed it.
-- Cases planned per minute with 1 and 2 planning workers: several cases queued at once.
+- Cases planned per minute with 1 and 2 planning workers in the server, and with 2 planner actors
+  on a local Ray cluster (`ray start --head` on loopback): several cases queued at once.
 
 Run: python -m pytest benchmarks/test_bench_planning_service.py -p no:cacheprovider --benchmark-only -s
 """
@@ -15,7 +16,7 @@ import os
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import grpc
 import numpy as np
@@ -30,7 +31,7 @@ from orthoplan.v1 import records_pb2 as rpb
 
 from tests.api.conftest import PASSWORD, Stubs
 from tests.api.helpers import new_case, new_patient, upload
-from tests.api.local import free_port
+from tests.api.local import free_port, ray_cluster
 from tests.files import labelled_vtp
 from tests.scans import DATA
 
@@ -39,8 +40,8 @@ EDITS = 40
 
 
 @contextmanager
-def _server(tmp_path, plan_workers: int):
-    env = {**os.environ, "ORTHOPLAN_HTTP_LISTEN": "127.0.0.1:0", "ORTHOPLAN_DATA_DIR": str(tmp_path),
+def _server(tmp_path, plan_workers: int, **extra: str):
+    env = {**os.environ, **extra, "ORTHOPLAN_HTTP_LISTEN": "127.0.0.1:0", "ORTHOPLAN_DATA_DIR": str(tmp_path),
            "ORTHOPLAN_ADMIN_PASSWORD": PASSWORD, "ORTHOPLAN_PLAN_WORKERS": str(plan_workers),
            "ORTHOPLAN_MAX_SCAN_BYTES": str(512 << 20)}
     exe = [sys.executable, "-m", "orthoplan.client.cli"]
@@ -127,8 +128,8 @@ def test_edit_target_on_a_warm_case(benchmark, tmp_path):
         c, 99)), "server_p50_ms": float(np.percentile(s, 50)), "plan_s": plan_s})
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_cases_planned_per_minute(benchmark, tmp_path, workers):
+@pytest.mark.parametrize("executor", ["in-process, 1 worker", "in-process, 2 workers", "ray, 2 planner actors"])
+def test_cases_planned_per_minute(benchmark, tmp_path, executor):
     n = 6
     scans = []
     for seed in range(n):  # the real decimated arches where present, else procedural ones
@@ -138,7 +139,14 @@ def test_cases_planned_per_minute(benchmark, tmp_path, workers):
         else:
             arches, _ = procedural.sample_case(seed, 28)
             scans.append((labelled_vtp(arches["upper"]), labelled_vtp(arches["lower"])))
-    with _server(tmp_path, workers) as channel:
+    with ExitStack() as stack:
+        if executor.startswith("ray"):
+            pytest.importorskip("ray", reason="the Ray executor needs Ray (extra 'ray')")
+            address = stack.enter_context(ray_cluster(num_cpus=2))
+            channel = stack.enter_context(_server(tmp_path, 1, ORTHOPLAN_RAY_ADDRESS=address,
+                                                  ORTHOPLAN_RAY_PLANNERS="2"))
+        else:
+            channel = stack.enter_context(_server(tmp_path, 2 if "2 workers" in executor else 1))
         admin, prov, loc, provider = _practice(channel)
         cases = [_case(admin, prov, loc, provider, f"CH-{i}", *scans[i]) for i in range(n)]
 
@@ -150,6 +158,6 @@ def test_cases_planned_per_minute(benchmark, tmp_path, workers):
                 _wait(prov, j.id)
             return time.perf_counter() - t0
         elapsed = benchmark.pedantic(plan_all, rounds=1, iterations=1)
-    print(f"\n{n} cases (proposed setups, all outputs written), {workers} planning worker(s): {elapsed:.1f} s, "
+    print(f"\n{n} cases (proposed setups, all outputs written), {executor}: {elapsed:.1f} s, "
           f"{n / elapsed * 60:.1f} cases per minute")
     benchmark.extra_info["cases_per_minute"] = n / elapsed * 60

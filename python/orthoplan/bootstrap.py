@@ -16,7 +16,7 @@ from .api.context import Runtime
 from .api.server import ApiServer
 from .config import Settings
 from .domain.identity import PasswordPolicy
-from .farm.executor import InProcessExecutor
+from .farm.executor import Executor, InProcessExecutor
 from .services.delivery import DeliveryPolicy, Worker
 from .services.deps import Deps
 
@@ -39,11 +39,17 @@ class App:
         return Worker(self.runtime.uow, mailer, Templates(s.public_url), self.runtime.deps.clock,
                       DeliveryPolicy(lease_s=s.delivery_lease_s), sms=sms)
 
-    def planner(self) -> InProcessExecutor | None:
-        """The in-process planning executor (not started), or None when ORTHOPLAN_PLAN_WORKERS is 0."""
+    def planner(self) -> Executor | None:
+        """The planning executor (not started): Ray planner actors where ORTHOPLAN_RAY_ADDRESS names a
+        cluster, else worker threads in this process, or None when ORTHOPLAN_PLAN_WORKERS is 0."""
         s = self.settings
         if s.plan_workers <= 0:
             return None
+        if s.ray_address:
+            from .farm.ray_executor import RayExecutor, RayPlacement, actor_env
+
+            return RayExecutor(s.ray_address, actor_env(s), RayPlacement(
+                planners=s.ray_planners, workers=s.plan_workers, cpus=s.ray_cpus, gpus=s.ray_gpus))
         return InProcessExecutor(self.runtime.uow, self.runtime.deps, workers=s.plan_workers, lease_s=s.plan_lease_s)
 
     def server(self, address: str | None = None) -> ApiServer:

@@ -45,6 +45,10 @@ class Settings:
     sms_key: str = ""
     plan_workers: int = 1  # planning jobs run at once in the server; 0: none (a farm runs them)
     plan_lease_s: float = 60.0  # a dead planning worker's job is taken over after this
+    ray_address: str = ""  # a Ray cluster: planning runs on its planner actors (empty: in this process)
+    ray_planners: int = 2  # planner actors this server places on the cluster
+    ray_cpus: float = 1.0  # Ray resources per planner actor
+    ray_gpus: float = 0.0  # e.g. 0.25: four planners per card
 
     @property
     def artifacts_path(self) -> Path:
@@ -81,4 +85,8 @@ class Settings:
                         delivery_lease_s=float(env.get("ORTHOPLAN_DELIVERY_LEASE_S", "120")),
                         sms_url=env.get("ORTHOPLAN_SMS_URL", ""), sms_key=env.get("ORTHOPLAN_SMS_KEY", ""),
                         plan_workers=int(env.get("ORTHOPLAN_PLAN_WORKERS", "1")),
-                        plan_lease_s=float(env.get("ORTHOPLAN_PLAN_LEASE_S", "60")))
+                        plan_lease_s=float(env.get("ORTHOPLAN_PLAN_LEASE_S", "60")),
+                        ray_address=env.get("ORTHOPLAN_RAY_ADDRESS", ""),
+                        ray_planners=int(env.get("ORTHOPLAN_RAY_PLANNERS", "2")),
+                        ray_cpus=float(env.get("ORTHOPLAN_RAY_CPUS", "1")),
+                        ray_gpus=float(env.get("ORTHOPLAN_RAY_GPUS", "0")))
