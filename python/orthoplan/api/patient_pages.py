@@ -1,4 +1,5 @@
-"""The patient page: what a treatment pack's link opens, served over HTTP by the server process.
+"""The patient page: what a treatment pack's link opens, served over HTTP by the server process
+(which also serves the 3D stage viewer: viewer_pages.py).
 
 A small, accessible page (the key images, the options with fees, next steps, a reply box and an
 "I'd like to proceed" button) that works on a phone without scripts. The link's token is the only
@@ -18,6 +19,8 @@ from urllib.parse import parse_qs
 from ..adapters.db import models as m
 from ..services import packs
 from .context import Runtime
+from .http_send import send
+from .viewer_pages import ViewerPages
 
 log = logging.getLogger("orthoplan.pages")
 _ROUTE = re.compile(r"^/p/([A-Za-z0-9_-]{20,100})(/image/(\d)|/reply|/proceed)?/?$")
@@ -69,6 +72,7 @@ class PatientPages:
                 pages.handle(self, "POST")
 
         self.rt = rt
+        self.viewer = ViewerPages(rt)
         self.httpd = ThreadingHTTPServer((host, int(port)), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
@@ -91,24 +95,14 @@ class PatientPages:
     # -- requests --------------------------------------------------------------------------------
     def _send(self, h: BaseHTTPRequestHandler, code: int, body: bytes, ctype: str = "text/html; charset=utf-8",
               location: str = "") -> None:
-        h.send_response(code)
-        h.send_header("Content-Type", ctype)
-        h.send_header("Content-Length", str(len(body)))
-        h.send_header("Cache-Control", "no-store")
-        h.send_header("Referrer-Policy", "no-referrer")  # the address holds the token
-        h.send_header("X-Content-Type-Options", "nosniff")
-        h.send_header("X-Frame-Options", "DENY")
-        h.send_header("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
-                                                 "form-action 'self'; base-uri 'none'")
-        if location:
-            h.send_header("Location", location)
-        h.end_headers()
-        if h.command != "HEAD":
-            h.wfile.write(body)
+        send(h, code, body, ctype, location=location)
 
     def handle(self, h: BaseHTTPRequestHandler, method: str) -> None:
         try:
             path, _, query = h.path.partition("?")
+            if self.viewer.handles(path):
+                self.viewer.handle(h, method, path, query)
+                return
             match = _ROUTE.match(path)
             if match is None:
                 self._send(h, 404, GONE)

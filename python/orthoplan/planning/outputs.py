@@ -174,6 +174,8 @@ def summary(plan: CasePlan) -> dict:
                            for c in plan.resolutions[jaw].unresolved],
             "attachments": [{"tooth": a.tooth, "reasons": list(a.reasons)} for a in suggest(p)],
             "poses": [[pose[:3].reshape(-1).tolist() for pose in stage] for stage in p.sequence],
+            # how models/stage_SS_<jaw>.stl splits: these teeth's triangles in order, then the gingiva's
+            "model_faces": [len(p.arch.teeth[f].mesh.faces) for f in p.teeth],
             "setup": ({"source": "proposed", **plan.proposals[jaw].as_dict()} if jaw in plan.proposals
                       else {"source": "manifest"}),
         }

@@ -176,3 +176,21 @@ class ReviewSetupRequest(_message.Message):
     notes: _containers.RepeatedCompositeFieldContainer[ReviewNote]
     request_id: str
     def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ..., notes: _Optional[_Iterable[_Union[ReviewNote, _Mapping]]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class CreateViewerLinkRequest(_message.Message):
+    __slots__ = ("case_id", "version", "valid_hours")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    VALID_HOURS_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    version: int
+    valid_hours: int
+    def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ..., valid_hours: _Optional[int] = ...) -> None: ...
+
+class ViewerLink(_message.Message):
+    __slots__ = ("url", "expire_time")
+    URL_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    url: str
+    expire_time: _timestamp_pb2.Timestamp
+    def __init__(self, url: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -65,6 +65,11 @@ class SetupServiceStub:
                 request_serializer=orthoplan_dot_v1_dot_setups__pb2.ReviewSetupRequest.SerializeToString,
                 response_deserializer=orthoplan_dot_v1_dot_setups__pb2.TreatmentSetup.FromString,
                 _registered_method=True)
+        self.CreateViewerLink = channel.unary_unary(
+                '/orthoplan.v1.SetupService/CreateViewerLink',
+                request_serializer=orthoplan_dot_v1_dot_setups__pb2.CreateViewerLinkRequest.SerializeToString,
+                response_deserializer=orthoplan_dot_v1_dot_setups__pb2.ViewerLink.FromString,
+                _registered_method=True)
 
 
 class SetupServiceServicer:
@@ -113,6 +118,14 @@ class SetupServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateViewerLink(self, request, context):
+        """An expiring link to the setup's 3D stage viewer that hides the patient's identity. Reviewers
+        with an account open the viewer at /review/<case_id>/<version> after signing in there.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SetupServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -145,6 +158,11 @@ def add_SetupServiceServicer_to_server(servicer, server):
                     servicer.DeclineSetup,
                     request_deserializer=orthoplan_dot_v1_dot_setups__pb2.ReviewSetupRequest.FromString,
                     response_serializer=orthoplan_dot_v1_dot_setups__pb2.TreatmentSetup.SerializeToString,
+            ),
+            'CreateViewerLink': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateViewerLink,
+                    request_deserializer=orthoplan_dot_v1_dot_setups__pb2.CreateViewerLinkRequest.FromString,
+                    response_serializer=orthoplan_dot_v1_dot_setups__pb2.ViewerLink.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -310,6 +328,33 @@ class SetupService:
             '/orthoplan.v1.SetupService/DeclineSetup',
             orthoplan_dot_v1_dot_setups__pb2.ReviewSetupRequest.SerializeToString,
             orthoplan_dot_v1_dot_setups__pb2.TreatmentSetup.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateViewerLink(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/orthoplan.v1.SetupService/CreateViewerLink',
+            orthoplan_dot_v1_dot_setups__pb2.CreateViewerLinkRequest.SerializeToString,
+            orthoplan_dot_v1_dot_setups__pb2.ViewerLink.FromString,
             options,
             channel_credentials,
             insecure,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...domain import setups as ds
-from ...services import setups
+from ...services import setups, viewer
 from ...v1 import setups_pb2 as spb
 from ...v1 import setups_pb2_grpc as spb_grpc
 from .. import convert
@@ -65,3 +65,10 @@ class SetupServicer(spb_grpc.SetupServiceServicer):
 
     def DeclineSetup(self, request, context):
         return self._review("DeclineSetup", "decline_setup", request)
+
+    def CreateViewerLink(self, request, context):
+        def body(uow, p):
+            url, expires = viewer.create_link(uow, self.rt.deps, p, request.case_id, request.version,
+                                              request.valid_hours)
+            return spb.ViewerLink(url=url, expire_time=convert.ts(expires))
+        return mutate(self.rt, "CreateViewerLink", request, "", body, spb.ViewerLink)

@@ -34,7 +34,7 @@ from .messaging import (
     NotificationPreference,
     OutboxMessage,
 )
-from .planning import PlanJob, PlanOutput
+from .planning import PlanJob, PlanOutput, ViewerLink
 from .practice import (
     Appointment,
     ContactTemplate,
@@ -86,5 +86,6 @@ __all__ = [
     "TreatmentPack",
     "PackEvent",
     "PlanJob",
+    "ViewerLink",
     "PlanOutput",
 ]

@@ -48,3 +48,16 @@ class PlanOutput(Base):
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
     sha256: Mapped[str] = mapped_column(ForeignKey("artifacts.sha256"), index=True)
     size: Mapped[int] = mapped_column(BigInteger)
+
+
+class ViewerLink(Base):
+    """An expiring link to one setup's 3D stage viewer that shows no patient identity. Only the
+    SHA-256 of its token is stored."""
+
+    __tablename__ = "viewer_links"
+    link_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    expires: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
