@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from contextlib import contextmanager
 
 import pytest
 from orthoplan.adapters.db import models as m
@@ -28,18 +29,34 @@ def cluster():
         yield address
 
 
-@pytest.fixture
-def farm(api, cluster, tmp_path):
+@contextmanager
+def _farm(api, address: str, folder, lease_s: float):
     with api.runtime.uow() as uow:
         url = uow.session.get_bind().url.render_as_string(hide_password=False)
-    env = {"ORTHOPLAN_DATABASE_URL": url, "ORTHOPLAN_DATA_DIR": str(tmp_path / "node"),
-           "ORTHOPLAN_ARTIFACT_DIR": str(api.runtime.deps.artifacts.root), "ORTHOPLAN_PLAN_LEASE_S": "3"}
-    ex = RayExecutor(cluster, env, RayPlacement(planners=2, workers=1), poll_s=0.5)
+    env = {"ORTHOPLAN_DATABASE_URL": url, "ORTHOPLAN_DATA_DIR": str(folder / "node"),
+           "ORTHOPLAN_ARTIFACT_DIR": str(api.runtime.deps.artifacts.root), "ORTHOPLAN_PLAN_LEASE_S": str(lease_s)}
+    ex = RayExecutor(address, env, RayPlacement(planners=2, workers=1), poll_s=0.5)
     ex.start()
     api.runtime.deps.planner = ex
-    yield ex
-    api.runtime.deps.planner = None
-    ex.stop()
+    try:
+        yield ex
+    finally:
+        api.runtime.deps.planner = None
+        ex.stop()
+
+
+@pytest.fixture
+def farm(api, cluster, tmp_path):
+    with _farm(api, cluster, tmp_path, lease_s=60) as ex:
+        yield ex
+
+
+@pytest.fixture
+def short_leased_farm(api, cluster, tmp_path):
+    """Leases of 5 s, so a killed planner's job is taken over quickly (a step may outlast one on a
+    loaded machine: then the job is simply taken over more than once, and still finished once)."""
+    with _farm(api, cluster, tmp_path, lease_s=5) as ex:
+        yield ex
 
 
 def _holder(api, job_id: str) -> str | None:
@@ -60,7 +77,8 @@ def test_planner_actors_plan_a_case_and_re_stage_its_edit_where_it_is_warm(api, 
     assert out.restaged_in_call and out.setup.version == 2 and out.plan.state == ppb.PLAN_SUCCEEDED
 
 
-def test_a_planner_actor_killed_mid_job_is_restarted_and_the_job_finishes_once(api, farm):
+def test_a_planner_actor_killed_mid_job_is_restarted_and_the_job_finishes_once(api, short_leased_farm):
+    farm = short_leased_farm
     org = build_org(api)
     prov, case = scanned_case(org, upper=procedural_vtp("upper", points=90), lower=procedural_vtp("lower", points=90))
     job = prov.planning.CreatePlan(ppb.CreatePlanRequest(case_id=case.id, spec=SPEC))
@@ -76,7 +94,7 @@ def test_a_planner_actor_killed_mid_job_is_restarted_and_the_job_finishes_once(a
     assert victim in {i["pid"] for i in farm.info()}
     os.kill(victim, signal.SIGKILL)
     done = watch(prov, job.id)[-1].plan
-    assert done.state == ppb.PLAN_SUCCEEDED and done.attempts == 2 and done.setup_version == 1
+    assert done.state == ppb.PLAN_SUCCEEDED and done.attempts >= 2 and done.setup_version == 1
     assert "started again (attempt 2)" in [e.plan.step for e in watch(prov, job.id)]
     assert [s.version for s in prov.setups.ListSetups(spb.ListSetupsRequest(case_id=case.id)).setups] == [1]
     pids = {i["pid"] for i in farm.info()}  # Ray put a new process in the dead one's place

@@ -243,7 +243,7 @@ def test_a_planner_process_killed_mid_job_loses_nothing_and_finishes_once(api, t
     with api.runtime.uow() as uow:
         url = uow.session.get_bind().url.render_as_string(hide_password=False)
     env = {**os.environ, "ORTHOPLAN_DATABASE_URL": url, "ORTHOPLAN_DATA_DIR": str(tmp_path / "w"),
-           "ORTHOPLAN_ARTIFACT_DIR": str(api.runtime.deps.artifacts.root), "ORTHOPLAN_PLAN_LEASE_S": "3"}
+           "ORTHOPLAN_ARTIFACT_DIR": str(api.runtime.deps.artifacts.root), "ORTHOPLAN_PLAN_LEASE_S": "10"}
     cmd = [sys.executable, "-m", "orthoplan.client.cli", "admin", "planner"]
     log = tmp_path / "planner.log"
     with log.open("w") as err:  # the child holds its own copy of the descriptor
@@ -264,7 +264,12 @@ def test_a_planner_process_killed_mid_job_loses_nothing_and_finishes_once(api, t
         assert held.state == ppb.PLAN_RUNNING and held.attempts == 1  # still leased to the dead one
         again = subprocess.run([*cmd, "--once"], env=env, capture_output=True, text=True, timeout=180)
         assert again.returncode == 0 and "planned 0 job(s)" in again.stdout, again.stdout + again.stderr
-        time.sleep(3.2)  # the dead planner's lease runs out
+        with api.runtime.uow() as uow:  # the dead planner's lease runs out
+            from orthoplan.adapters.db import models as m
+            from orthoplan.services.deps import aware
+
+            until = aware(uow.session.get(m.PlanJob, job.id).lease_until)
+        time.sleep(max(0.0, (until - api.runtime.deps.clock()).total_seconds()) + 0.3)
         again = subprocess.run([*cmd, "--once"], env=env, capture_output=True, text=True, timeout=180)
         assert again.returncode == 0 and "planned 1 job(s)" in again.stdout, again.stdout + again.stderr
     finally:

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs
 from ..adapters.db import models as m
 from ..services import packs
 from .context import Runtime
-from .http_send import send
+from .http_send import html_page, send
 from .viewer_pages import ViewerPages
 
 log = logging.getLogger("orthoplan.pages")
@@ -37,10 +37,7 @@ textarea{width:100%;min-height:6rem;font:inherit}button{font:inherit;padding:.6r
 
 
 def _page(title: str, body: str) -> bytes:
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
-            f"<body><main>{body}</main></body></html>").encode()
+    return html_page(title, f"<main>{body}</main>", STYLE)
 
 
 GONE = _page("No longer available", "<h1>This link is no longer available</h1>"

@@ -23,7 +23,7 @@ from ..domain.errors import DomainError
 from ..services import auth, viewer
 from ..services.setups import get_setup
 from .context import Runtime
-from .http_send import send
+from .http_send import html_page, send
 
 log = logging.getLogger("orthoplan.pages")
 COOKIE = "orthoplan_review"
@@ -44,11 +44,7 @@ form.signin input{display:block;width:100%;font:inherit;margin:.2rem 0 .8rem}
 
 
 def _page(title: str, body: str, script: bool = False) -> bytes:
-    js = '<script src="/static/viewer.js" defer></script>' if script else ""
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{html.escape(title)}</title><style>{STYLE}</style>{js}</head>"
-            f"<body>{body}</body></html>").encode()
+    return html_page(title, body, STYLE, '<script src="/static/viewer.js" defer></script>' if script else "")
 
 
 GONE = _page("No longer available", "<main><h1>This link is no longer available</h1>"
