@@ -126,7 +126,7 @@ class ViewerPages:
         s, deps = uow.session, self.rt.deps
         try:
             if not sub:
-                viewer.scene(s, deps, case_id, version, title)  # fails early if there is nothing to draw
+                viewer.check_viewable(s, case_id, version)  # the page only; the scene is read once, by the script
                 send(h, 200, _viewer(title, f"{base}/scene.json"), csp=VIEWER_CSP)
             elif sub == "/scene.json":
                 body = json.dumps(viewer.scene(s, deps, case_id, version, title), separators=(",", ":"))

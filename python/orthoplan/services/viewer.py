@@ -5,7 +5,6 @@ have stage models; one made by hand has nothing to draw."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from datetime import timedelta
@@ -22,14 +21,11 @@ from ..domain.identity import Principal
 from . import validate as v
 from .audit_trail import record
 from .deps import Deps, aware
+from .packs import token_hash  # the same hashing as the patient pages' links
 from .setups import get_setup
 
 DEFAULT_HOURS, MAX_HOURS = 72, 720
 JAWS = ("upper", "lower")
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _job(s, case_id: str, version: int) -> m.PlanJob | None:
@@ -75,6 +71,11 @@ def by_link(s, deps: Deps, token: str) -> tuple[str, int] | None:
     if link is None or aware(link.expires) <= deps.clock():
         return None
     return link.case_id, link.version
+
+
+def check_viewable(s, case_id: str, version: int) -> None:
+    """Raises FailedPrecondition when the setup has no stage models (made by hand)."""
+    _outputs(s, case_id, version)
 
 
 def model_sha(s, case_id: str, version: int, jaw: str) -> str | None:
