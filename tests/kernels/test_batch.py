@@ -70,3 +70,14 @@ def test_a_bad_case_is_named_by_its_place():
         K.clearance_many([(p0, x0, q0), (p1, x1, q1 + 5)])
     with pytest.raises(ValueError, match="cases: expected"):
         K.merge_cases([p0, "not a case"])
+
+
+def test_a_case_asked_twice_and_any_order_reads_the_same(backend):
+    """Calls of one case share its place in the merge; the merge is the same whatever the order."""
+    cases = _cases()
+    items = [cases[2], cases[0], cases[2], cases[1]]
+    many = K.clearance_many(items, backend=backend)
+    for (prep, poses, pairs), got in zip(items, many, strict=True):
+        alone = K.clearance(prep, poses, pairs, backend=backend)
+        np.testing.assert_allclose(got.clearance, alone.clearance, atol=ATOL)
+    np.testing.assert_array_equal(many[0].clearance, many[2].clearance)

@@ -15,12 +15,14 @@ from .backends import (
     get_backend,
 )
 from .batch import clearance_many, merge_cases
+from .batcher import ClearanceBatcher, batches_pay, clearance_pooled
 from .clearance import DEFAULT_MAX_DISTANCE, ClearanceResult, clearance
 from .prepared import PreparedCase, prepare_case
 from .staging import LIMIT_COLUMNS, StagingResult, stage
 
 __all__ = [
     "DEFAULT_MAX_DISTANCE", "LIMIT_COLUMNS", "ORDER", "BackendUnavailableError", "BuiltWithoutCudaError",
-    "ClearanceResult", "CupyNotInstalledError", "NoCudaDeviceError", "PreparedCase", "StagingResult",
-    "available_backends", "clearance", "clearance_many", "get_backend", "merge_cases", "prepare_case", "stage",
+    "ClearanceBatcher", "ClearanceResult", "CupyNotInstalledError", "NoCudaDeviceError", "PreparedCase",
+    "StagingResult", "available_backends", "batches_pay", "clearance", "clearance_many", "clearance_pooled",
+    "get_backend", "merge_cases", "prepare_case", "stage",
 ]

@@ -85,10 +85,15 @@ def clearance_many(items: Sequence[tuple[PreparedCase, object, object]], *,
     impl = get_backend(backend)
     if not hasattr(impl, "clearance_tasks"):
         return [impl.clearance(q) for q in queries]
-    merged = _merged(tuple(q.prepared for q in queries))
+    # each case once, in a fixed order: batches of the same warm cases reuse one merge (and its
+    # device copy) whatever order their calls arrived in
+    cases = sorted({id(q.prepared): q.prepared for q in queries}.values(), key=id)
+    merged = _merged(tuple(cases))
+    first = dict(zip(map(id, cases), np.cumsum([0] + [c.teeth for c in cases]).tolist(), strict=False))
     tasks, poses, shapes = [], [], []
-    tooth0 = pose0 = 0
+    pose0 = 0
     for q in queries:
+        tooth0 = first[id(q.prepared)]
         b, s, t = q.poses.shape[:3]
         rows = np.arange(b * s, dtype=np.int64) * t + pose0  # first pose of each (schedule, stage)
         a, c = q.pairs[:, 0].astype(np.int64), q.pairs[:, 1].astype(np.int64)
@@ -99,7 +104,6 @@ def clearance_many(items: Sequence[tuple[PreparedCase, object, object]], *,
         tasks.append(k.reshape(-1, 4))
         poses.append(q.poses.reshape(-1, 4, 4))
         shapes.append((b, s, len(a)))
-        tooth0 += q.prepared.teeth
         pose0 += b * s * t
     all_tasks = np.ascontiguousarray(np.concatenate(tasks), dtype=np.int64)
     if pose0 >= 2**31 or len(all_tasks) >= 2**31:
