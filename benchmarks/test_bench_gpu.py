@@ -165,3 +165,39 @@ def test_cases_batched_in_one_launch(benchmark, many_cases, name):
     print(f"\n{name}: {len(many_cases)} cases, {evals:,} pair-stages: one call per case on the cpu backend "
           f"{cpu_s * 1e3:.1f} ms, on the GPU {alone_s * 1e3:.1f} ms; all in one launch {batched_s * 1e3:.1f} ms "
           f"({alone_s / batched_s:.1f}x the GPU one call per case, {cpu_s / batched_s:.1f}x the cpu)")
+
+
+@pytest.mark.parametrize("name", ["cuda", "cupy"])
+def test_jobs_pooled_by_the_batcher(benchmark, many_cases, name):
+    """As a GPU planner runs them: one thread per case (a job), each calling clearance for its own
+    case. Peers in one run: each call alone on the GPU, and the calls pooled by a ClearanceBatcher."""
+    if name not in _gpu_backends():
+        pytest.skip(f"{name} backend unavailable: {K.available_backends()[name]}")
+    import threading
+
+    def jobs(call, rounds=5):
+        def job(item):
+            for _ in range(rounds):
+                call(*item)
+        threads = [threading.Thread(target=job, args=(item,)) for item in many_cases]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return time.perf_counter() - t0
+
+    batcher = K.ClearanceBatcher(backend=name, window_s=0.002)
+
+    def pooled(p, x, q):
+        with batcher.joined():
+            return K.clearance_pooled(p, x, q)
+
+    jobs(lambda p, x, q: K.clearance(p, x, q, backend=name), rounds=1)  # warm: device copies
+    jobs(pooled, rounds=1)
+    alone_s = float(np.median([jobs(lambda p, x, q: K.clearance(p, x, q, backend=name)) for _ in range(3)]))
+    pooled_s = benchmark.pedantic(jobs, (pooled,), rounds=3, iterations=1)
+    pooled_s = benchmark.stats["median"]
+    stats = batcher.stats()
+    print(f"\n{name}: {len(many_cases)} jobs x 5 calls: alone {alone_s * 1e3:.0f} ms, pooled {pooled_s * 1e3:.0f} ms "
+          f"({alone_s / pooled_s:.1f}x), {stats['calls_per_batch']:.1f} calls per launch")

@@ -16,7 +16,7 @@ from .api.context import Runtime
 from .api.server import ApiServer
 from .config import Settings
 from .domain.identity import PasswordPolicy
-from .farm.executor import Executor, InProcessExecutor
+from .farm.executor import Executor, InProcessExecutor, check_batch_settings, make_batcher
 from .services.delivery import DeliveryPolicy, Worker
 from .services.deps import Deps
 
@@ -48,9 +48,12 @@ class App:
         if s.ray_address:
             from .farm.ray_executor import RayExecutor, RayPlacement, actor_env
 
+            check_batch_settings(s)  # the actors apply them; a typo fails here, at start
+
             return RayExecutor(s.ray_address, actor_env(s), RayPlacement(
                 planners=s.ray_planners, workers=s.plan_workers, cpus=s.ray_cpus, gpus=s.ray_gpus))
-        return InProcessExecutor(self.runtime.uow, self.runtime.deps, workers=s.plan_workers, lease_s=s.plan_lease_s)
+        return InProcessExecutor(self.runtime.uow, self.runtime.deps, workers=s.plan_workers, lease_s=s.plan_lease_s,
+                                 batcher=make_batcher(s, s.plan_workers))
 
     def server(self, address: str | None = None) -> ApiServer:
         return ApiServer(self.runtime, address or self.settings.listen, workers=self.settings.workers,

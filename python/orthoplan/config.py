@@ -49,6 +49,8 @@ class Settings:
     ray_planners: int = 2  # planner actors this server places on the cluster
     ray_cpus: float = 1.0  # Ray resources per planner actor
     ray_gpus: float = 0.0  # e.g. 0.25: four planners per card
+    gpu_batch: str = "auto"  # pool concurrent jobs' clearance calls into one launch: auto (on a GPU), on, off
+    gpu_batch_window_ms: float = 2.0  # the longest a batch waits for a busy job's call
 
     @property
     def artifacts_path(self) -> Path:
@@ -89,4 +91,6 @@ class Settings:
                         ray_address=env.get("ORTHOPLAN_RAY_ADDRESS", ""),
                         ray_planners=int(env.get("ORTHOPLAN_RAY_PLANNERS", "2")),
                         ray_cpus=float(env.get("ORTHOPLAN_RAY_CPUS", "1")),
-                        ray_gpus=float(env.get("ORTHOPLAN_RAY_GPUS", "0")))
+                        ray_gpus=float(env.get("ORTHOPLAN_RAY_GPUS", "0")),
+                        gpu_batch=env.get("ORTHOPLAN_GPU_BATCH", "auto").lower(),
+                        gpu_batch_window_ms=float(env.get("ORTHOPLAN_GPU_BATCH_WINDOW_MS", "2")))

@@ -115,6 +115,7 @@ def test_the_settings_choose_the_executor_and_its_placement(tmp_path):
         assert ex.placement == RayPlacement(planners=3, workers=2, cpus=2.0, gpus=0.25)
         assert ex.env["ORTHOPLAN_DATABASE_URL"] == app.settings.database_url
         assert ex.env["ORTHOPLAN_ARTIFACT_DIR"] == str(tmp_path / "artifacts")
+        assert ex.env["ORTHOPLAN_GPU_BATCH"] == "auto"  # each actor pools its workers' launches on a GPU
     finally:
         app.engine.dispose()
     app = build(Settings.from_env({"ORTHOPLAN_DATA_DIR": str(tmp_path)}))

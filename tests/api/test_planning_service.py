@@ -281,3 +281,55 @@ def test_a_planner_process_killed_mid_job_loses_nothing_and_finishes_once(api, t
     assert [s.version for s in prov.setups.ListSetups(spb.ListSetupsRequest(case_id=case.id)).setups] == [1]
     steps = [e.plan.step for e in watch(prov, job.id)]
     assert "started again (attempt 2)" in steps
+
+
+def test_jobs_running_together_share_clearance_launches(api):
+    """Two workers plan two cases at once with their clearance calls pooled (as on a GPU; here the
+    cpu backend runs a pooled batch case after case): both plans come out as planned alone."""
+    from orthoplan.kernels import ClearanceBatcher
+
+    org = build_org(api)
+    cases = [scanned_case(org, chart=f"CH-{i}") for i in range(3)]
+    plain = InProcessExecutor(api.runtime.uow, api.runtime.deps, workers=1, lease_s=30, poll_s=0.2)
+    jobs = [prov.planning.CreatePlan(ppb.CreatePlanRequest(case_id=case.id, spec=SPEC)) for prov, case in cases[:1]]
+    plain.start()
+    try:
+        assert watch(cases[0][0], jobs[0].id)[-1].plan.state == ppb.PLAN_SUCCEEDED
+    finally:
+        plain.stop()
+    batcher = ClearanceBatcher(window_s=0.05)
+    pooled = InProcessExecutor(api.runtime.uow, api.runtime.deps, workers=2, lease_s=30, poll_s=0.2, batcher=batcher)
+    jobs += [prov.planning.CreatePlan(ppb.CreatePlanRequest(case_id=case.id, spec=SPEC)) for prov, case in cases[1:]]
+    pooled.start()
+    try:
+        for (prov, _), job in zip(cases[1:], jobs[1:], strict=True):
+            assert watch(prov, job.id)[-1].plan.state == ppb.PLAN_SUCCEEDED
+    finally:
+        pooled.stop()
+    stats = batcher.stats()
+    assert stats["calls"] > 0 and stats["batches"] <= stats["calls"]
+    plans = [prov.setups.GetSetup(spb.GetSetupRequest(case_id=case.id, version=1)).plan for prov, case in cases]
+    assert plans[1] == plans[0] and plans[2] == plans[0]  # the same scans and spec: the same plan
+
+
+def test_the_batching_settings(tmp_path):
+    from orthoplan.bootstrap import build
+    from orthoplan.config import Settings
+    from orthoplan.kernels import ClearanceBatcher
+
+    def planner(**env):
+        app = build(Settings.from_env({"ORTHOPLAN_DATA_DIR": str(tmp_path), **env}))
+        try:
+            return app.planner()
+        finally:
+            app.engine.dispose()
+    assert planner(ORTHOPLAN_PLAN_WORKERS="4").batcher is None  # auto: the cpu backend gains nothing
+    on = planner(ORTHOPLAN_PLAN_WORKERS="4", ORTHOPLAN_GPU_BATCH="on", ORTHOPLAN_GPU_BATCH_WINDOW_MS="5").batcher
+    assert isinstance(on, ClearanceBatcher) and on.window_s == 0.005
+    assert planner(ORTHOPLAN_GPU_BATCH="off").batcher is None
+    with pytest.raises(ValueError, match="ORTHOPLAN_GPU_BATCH: auto, on or off, not 'sometimes'"):
+        planner(ORTHOPLAN_GPU_BATCH="sometimes")
+    with pytest.raises(ValueError, match="ORTHOPLAN_GPU_BATCH_WINDOW_MS"):
+        planner(ORTHOPLAN_GPU_BATCH_WINDOW_MS="-1")
+    with pytest.raises(ValueError, match="ORTHOPLAN_GPU_BATCH"):  # a farm's actors would apply it: checked at start
+        planner(ORTHOPLAN_GPU_BATCH="yes", ORTHOPLAN_RAY_ADDRESS="127.0.0.1:1")

@@ -11,9 +11,11 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Protocol
 
 from ..adapters.db.uow import SqlUnitOfWork
+from ..kernels.batcher import ClearanceBatcher, batches_pay
 from ..services import plan_jobs
 from ..services.deps import Deps
 from . import job as work
@@ -31,6 +33,24 @@ class Executor(Protocol):
     def restage(self, case_id: str, scans: list[tuple[str, str, str]], spec) -> work.Result | None: ...
 
 
+def check_batch_settings(settings) -> None:
+    if settings.gpu_batch not in ("auto", "on", "off"):
+        raise ValueError(f"ORTHOPLAN_GPU_BATCH: auto, on or off, not {settings.gpu_batch!r}")
+    if not settings.gpu_batch_window_ms >= 0:
+        raise ValueError("ORTHOPLAN_GPU_BATCH_WINDOW_MS: a number of milliseconds, not negative")
+
+
+def make_batcher(settings, workers: int) -> ClearanceBatcher | None:
+    """The batcher for `workers` planning threads, as settings.gpu_batch says: "on", "off", or
+    "auto" (on where several jobs run at once on a backend that checks several cases per launch)."""
+    check_batch_settings(settings)
+    mode = settings.gpu_batch
+    if mode == "off" or (mode == "auto" and (workers < 2 or not batches_pay())):
+        return None
+    log.info("planning: clearance calls of %d workers pooled (window %.1f ms)", workers, settings.gpu_batch_window_ms)
+    return ClearanceBatcher(window_s=settings.gpu_batch_window_ms / 1000.0)
+
+
 class _Stop(Exception):
     """The job is to stop here: cancelled, or its lease lost."""
 
@@ -41,8 +61,9 @@ class _Stop(Exception):
 
 class InProcessExecutor:
     def __init__(self, uow: Callable[..., SqlUnitOfWork], deps: Deps, *, workers: int = 1, lease_s: float = 60.0,
-                 poll_s: float = 2.0, warm_cases: int = 8):
+                 poll_s: float = 2.0, warm_cases: int = 8, batcher: ClearanceBatcher | None = None):
         self.uow, self.deps, self.lease_s, self.poll_s = uow, deps, lease_s, poll_s
+        self.batcher = batcher  # the workers' clearance calls pooled into shared launches (GPU)
         self.warm = WarmCases(warm_cases)
         self.workers = workers
         self._stop = threading.Event()
@@ -74,8 +95,11 @@ class InProcessExecutor:
         if hit is None:
             return None
         warm, lock = hit
-        with lock:
+        with lock, self._joined():
             return work.restage(warm, spec)
+
+    def _joined(self):
+        return self.batcher.joined() if self.batcher is not None else nullcontext()
 
     # -- the loop ------------------------------------------------------------------------------
     def _loop(self, worker: str) -> None:
@@ -110,7 +134,8 @@ class InProcessExecutor:
             with self.uow() as uow:
                 scans = [work.Scan(jaw, rec.filename, rec.sha256)
                          for jaw, (rec, _) in plan_jobs.scans_of(uow.session, claimed.case_id).items()]
-            result = work.run(claimed.spec, scans, self.deps.artifacts, progress)
+            with self._joined():
+                result = work.run(claimed.spec, scans, self.deps.artifacts, progress)
             progress(95, "storing the setup")
             with self.uow(write=True) as uow:
                 plan_jobs.finish(uow, self.deps, claimed.id, worker, result.plan, result.outputs, result.movements)

@@ -44,13 +44,13 @@ class PlannerActor:
     def __init__(self, env: dict[str, str], workers: int, poll_s: float):
         from ..bootstrap import build
         from ..config import Settings
-        from .executor import InProcessExecutor
+        from .executor import InProcessExecutor, make_batcher
 
         os.environ.update({k: v for k, v in env.items() if k == "ORTHOPLAN_BACKEND"})
         self.app = build(Settings.from_env(env))
         s = self.app.settings
         self.ex = InProcessExecutor(self.app.runtime.uow, self.app.runtime.deps, workers=workers,
-                                    lease_s=s.plan_lease_s, poll_s=poll_s)
+                                    lease_s=s.plan_lease_s, poll_s=poll_s, batcher=make_batcher(s, workers))
         self.ex.start()
 
     def info(self) -> dict[str, Any]:
@@ -60,7 +60,8 @@ class PlannerActor:
 
         ctx = ray.get_runtime_context()
         return {"name": self.ex.name, "pid": os.getpid(), "node": ctx.get_node_id(), "gpus": ray.get_gpu_ids(),
-                "backends": available_backends(), "warm": len(self.ex.warm)}
+                "backends": available_backends(), "warm": len(self.ex.warm),
+                "batching": self.ex.batcher.stats() if self.ex.batcher is not None else None}
 
     def notify(self) -> None:
         self.ex.notify()
@@ -142,7 +143,9 @@ class RayExecutor:
 def actor_env(settings) -> dict[str, str]:
     """What a planner needs to reach the same database and artifact store as this server."""
     env = {"ORTHOPLAN_DATABASE_URL": settings.database_url, "ORTHOPLAN_DATA_DIR": str(settings.data_dir),
-           "ORTHOPLAN_ARTIFACT_DIR": str(settings.artifacts_path), "ORTHOPLAN_PLAN_LEASE_S": str(settings.plan_lease_s)}
+           "ORTHOPLAN_ARTIFACT_DIR": str(settings.artifacts_path), "ORTHOPLAN_PLAN_LEASE_S": str(settings.plan_lease_s),
+           "ORTHOPLAN_GPU_BATCH": settings.gpu_batch,
+           "ORTHOPLAN_GPU_BATCH_WINDOW_MS": str(settings.gpu_batch_window_ms)}
     if os.environ.get("ORTHOPLAN_BACKEND"):
         env["ORTHOPLAN_BACKEND"] = os.environ["ORTHOPLAN_BACKEND"]
     return env

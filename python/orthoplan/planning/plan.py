@@ -200,7 +200,7 @@ class Checker:
             c0 = np.asarray(scanned.clearance)[0, 0]
             self.baseline = np.minimum(np.where(np.isfinite(c0), c0, 0.0), 0.0)
         pairs, baseline = (self.pairs, self.baseline) if rows is None else (self.pairs[rows], self.baseline[rows])
-        res = K.clearance(self.prepared, full, pairs, backend=backend)
+        res = K.clearance_pooled(self.prepared, full, pairs, backend=backend)
         c = np.asarray(res.clearance)
         depth = baseline - c
         return np.where(np.isfinite(depth), depth, -np.inf), np.asarray(res.witness_a)

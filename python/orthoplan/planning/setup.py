@@ -120,7 +120,8 @@ def _clearances(prepared, index: dict[int, int], pairs: list[tuple[int, int]], p
     full = np.tile(np.eye(4), (1, 1, prepared.teeth, 1, 1))
     for f, pose in poses.items():
         full[0, 0, index[f]] = pose
-    res = K.clearance(prepared, full, np.array([(index[a], index[b]) for a, b in pairs]), max_distance=CONTACT_REACH)
+    res = K.clearance_pooled(prepared, full, np.array([(index[a], index[b]) for a, b in pairs]),
+                             max_distance=CONTACT_REACH)
     return (np.asarray(res.clearance)[0, 0], np.asarray(res.witness_a)[0, 0], np.asarray(res.witness_b)[0, 0])
 
 
