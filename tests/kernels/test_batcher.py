@@ -123,3 +123,12 @@ def test_bad_settings_are_refused(kwargs):
 
 def test_batches_pay_only_where_one_launch_checks_several_cases():
     assert not K.batches_pay("cpu") and not K.batches_pay("numpy")
+
+
+def test_a_full_batch_leaves_later_calls_to_the_next():
+    cases = _cases()
+    batcher = K.ClearanceBatcher(backend="cpu", window_s=0.5, max_items=1)
+    got = _in_threads(batcher, [lambda c=c: K.clearance_pooled(*c) for c in cases])
+    for (prep, poses, pairs), res in zip(cases, got, strict=True):
+        np.testing.assert_array_equal(res.clearance, K.clearance(prep, poses, pairs, backend="cpu").clearance)
+    assert batcher.stats() == {"batches": 3, "calls": 3, "calls_per_batch": 1.0}

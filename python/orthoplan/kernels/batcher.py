@@ -67,7 +67,7 @@ class ClearanceBatcher:
         make_query(prepared, poses, pairs, max_distance)  # a bad call fails here, in its own thread
         with self._cv:
             batch = self._open
-            leader = batch is None or batch.max_distance != max_distance
+            leader = batch is None or batch.max_distance != max_distance or len(batch.items) >= self.max_items
             if leader:
                 batch = self._open = _Batch(max_distance)
             index = len(batch.items)
