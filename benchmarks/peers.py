@@ -25,10 +25,13 @@ def _relative(poses: np.ndarray, src: int, dst: int) -> np.ndarray:
     return np.linalg.inv(poses[dst]) @ poses[src]
 
 
-def _indexed(tris: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Shared vertices and faces of a triangle soup [F, 3, 3]."""
-    v, inv = np.unique(tris.reshape(-1, 3), axis=0, return_inverse=True)
-    return np.ascontiguousarray(v, dtype=np.float64), inv.reshape(-1, 3).astype(np.int64)
+def _meshes(prep) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each tooth's closed crown as shared vertices (float64) and faces (int64), as the peers take it."""
+    out = []
+    for t in range(prep.teeth):
+        v, inv = np.unique(prep.closed_mesh(t).reshape(-1, 3), axis=0, return_inverse=True)
+        out.append((np.ascontiguousarray(v, dtype=np.float64), inv.reshape(-1, 3).astype(np.int64)))
+    return out
 
 
 class SampledPeer:
@@ -55,8 +58,7 @@ def open3d_peer(prep) -> SampledPeer:
     import open3d as o3d
 
     scenes = []
-    for t in range(prep.teeth):
-        v, f = _indexed(prep.closed_mesh(t))
+    for v, f in _meshes(prep):
         scene = o3d.t.geometry.RaycastingScene()
         scene.add_triangles(o3d.core.Tensor(v.astype(np.float32)), o3d.core.Tensor(f.astype(np.uint32)))
         scenes.append(scene)
@@ -72,14 +74,12 @@ def open3d_peer(prep) -> SampledPeer:
 def libigl_peer(prep) -> SampledPeer:
     import igl
 
-    meshes, trees, winding = [], [], []
-    for t in range(prep.teeth):
-        v, f = _indexed(prep.closed_mesh(t))
+    meshes, trees, winding = _meshes(prep), [], []
+    for v, f in meshes:
         tree = igl.AABB()
         tree.init(v, f)
         fwn = igl.FastWindingNumberBVH()
         fwn.init(v, f, 2)
-        meshes.append((v, f))
         trees.append(tree)
         winding.append(fwn)
 
@@ -99,11 +99,8 @@ def warp_peer(prep) -> SampledPeer:
     wp.config.quiet = True
     wp.init()
     kernel = _warp_kernel(wp)
-    meshes = []
-    for t in range(prep.teeth):
-        v, f = _indexed(prep.closed_mesh(t))
-        meshes.append(wp.Mesh(points=wp.array(v.astype(np.float32), dtype=wp.vec3, device="cpu"),
-                              indices=wp.array(f.astype(np.int32).ravel(), dtype=int, device="cpu")))
+    meshes = [wp.Mesh(points=wp.array(v.astype(np.float32), dtype=wp.vec3, device="cpu"),
+                      indices=wp.array(f.astype(np.int32).ravel(), dtype=int, device="cpu")) for v, f in _meshes(prep)]
 
     def sd(t, x):
         q = wp.array(x.astype(np.float32), dtype=wp.vec3, device="cpu")
@@ -144,8 +141,7 @@ def fcl_peer(prep) -> MeshMeshPeer:
     import fcl
 
     models = []
-    for t in range(prep.teeth):
-        v, f = _indexed(prep.closed_mesh(t))
+    for v, f in _meshes(prep):
         m = fcl.BVHModel()
         m.beginModel(len(v), len(f))
         m.addSubModel(v, f)
@@ -164,8 +160,7 @@ def coal_peer(prep) -> MeshMeshPeer:
     import coal
 
     models = []
-    for t in range(prep.teeth):
-        v, f = _indexed(prep.closed_mesh(t))
+    for v, f in _meshes(prep):
         m = coal.BVHModelOBBRSS()
         m.beginModel(len(f), len(v))
         m.addVertices(v)

@@ -12,19 +12,15 @@ from orthoplan import kernels as K
 from tests.kernels.test_batch import _cases
 
 
-def _in_threads(batcher, calls, *, joined=True):
-    """Runs each call in a thread of its own (joined to the batcher, as a job is); returns their
+def _in_threads(batcher, calls):
+    """Runs each call in a thread of its own, joined to the batcher as a job is; returns their
     results or exceptions in order."""
     out: list = [None] * len(calls)
     start = threading.Barrier(len(calls))
 
     def job(i):
         try:
-            if joined:
-                with batcher.joined():
-                    start.wait()
-                    out[i] = calls[i]()
-            else:
+            with batcher.joined():
                 start.wait()
                 out[i] = calls[i]()
         except Exception as e:  # noqa: BLE001 - handed back to the test
@@ -97,14 +93,19 @@ def test_a_failed_launch_is_retried_call_by_call(monkeypatch):
     """If the pooled launch fails (say, device memory), each call runs on its own."""
     from orthoplan.kernels import batcher as B
 
-    def broken(*a, **k):
-        raise MemoryError("out of device memory")
-    monkeypatch.setattr(B, "clearance_many", broken)
+    real = B.clearance_queries
+
+    def broken(queries, backend=None):  # a pooled launch fails; one call at a time works
+        if len(queries) > 1:
+            raise MemoryError("out of device memory")
+        return real(queries, backend)
+    monkeypatch.setattr(B, "clearance_queries", broken)
     cases = _cases()[:2]
     batcher = K.ClearanceBatcher(backend="cpu", window_s=5.0)
     got = _in_threads(batcher, [lambda c=c: K.clearance_pooled(*c) for c in cases])
     for (prep, poses, pairs), res in zip(cases, got, strict=True):
         np.testing.assert_array_equal(res.clearance, K.clearance(prep, poses, pairs, backend="cpu").clearance)
+    assert batcher.stats()["calls"] == 2
 
 
 def test_another_backend_asked_by_name_goes_around_the_batcher():

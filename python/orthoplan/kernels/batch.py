@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .backends import get_backend
-from .clearance import DEFAULT_MAX_DISTANCE, ClearanceResult, make_query
+from .clearance import DEFAULT_MAX_DISTANCE, ClearanceQuery, ClearanceResult, make_query
 from .prepared import ARRAY_NAMES, PreparedCase
 
 # tooth_i columns that are offsets into the packed arrays (cpp/include/orthoplan/clearance/clearance.h:
@@ -82,6 +82,11 @@ def clearance_many(items: Sequence[tuple[PreparedCase, object, object]], *,
             queries.append(make_query(prepared, poses, pairs, max_distance))
         except ValueError as e:
             raise ValueError(f"items[{i}].{e}") from None
+    return clearance_queries(queries, backend)
+
+
+def clearance_queries(queries: Sequence[ClearanceQuery], backend: str | None = None) -> list[ClearanceResult]:
+    """`clearance_many` for queries already checked (make_query), all with one max_distance."""
     impl = get_backend(backend)
     if not hasattr(impl, "clearance_tasks"):
         return [impl.clearance(q) for q in queries]

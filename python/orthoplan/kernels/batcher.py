@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .backends import get_backend
-from .batch import clearance_many
+from .batch import clearance_queries
 from .clearance import DEFAULT_MAX_DISTANCE, ClearanceResult, clearance, make_query
 
 _local = threading.local()
@@ -64,14 +64,14 @@ class ClearanceBatcher:
                 self._cv.notify_all()  # a leader waiting for this job's call need not
 
     def clearance(self, prepared, poses, pairs, *, max_distance: float = DEFAULT_MAX_DISTANCE) -> ClearanceResult:
-        make_query(prepared, poses, pairs, max_distance)  # a bad call fails here, in its own thread
+        query = make_query(prepared, poses, pairs, max_distance)  # a bad call fails here, in its own thread
         with self._cv:
             batch = self._open
             leader = batch is None or batch.max_distance != max_distance or len(batch.items) >= self.max_items
             if leader:
                 batch = self._open = _Batch(max_distance)
             index = len(batch.items)
-            batch.items.append((prepared, poses, pairs))
+            batch.items.append(query)
             self._cv.notify_all()
         if not leader:
             batch.done.wait()
@@ -96,9 +96,9 @@ class ClearanceBatcher:
 
     def _run(self, batch: _Batch) -> None:
         try:
-            batch.results = clearance_many(batch.items, max_distance=batch.max_distance, backend=self.backend)
+            batch.results = clearance_queries(batch.items, self.backend)
         except Exception:  # e.g. device memory: each call on its own, so an error stays with its caller
-            batch.results = [_alone(item, batch.max_distance, self.backend) for item in batch.items]
+            batch.results = [_alone(query, self.backend) for query in batch.items]
         with self._cv:
             self.batches += 1
             self.calls += len(batch.items)
@@ -117,9 +117,9 @@ class _Failed:
         self.error = error
 
 
-def _alone(item, max_distance: float, backend: str | None):
+def _alone(query, backend: str | None):
     try:
-        return clearance(*item, max_distance=max_distance, backend=backend)
+        return clearance_queries([query], backend)[0]
     except Exception as e:
         return _Failed(e)
 
