@@ -3,6 +3,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
+
 #include "checks.h"
 #include "orthoplan/clearance/clearance.h"
 #include "orthoplan/clearance/prepare.h"
@@ -22,7 +24,13 @@ py::array_t<T> to_numpy(std::vector<T>&& v, std::vector<py::ssize_t> shape) {
 }
 
 py::dict prepare_case(const py::array& verts, const py::array& vert_len, const py::array& faces,
-                      const py::array& face_len, float sample_spacing, float grid_spacing) {
+                      const py::array& face_len, float sample_spacing, float grid_spacing,
+                      float fine_spacing, float fine_band) {
+  require(std::isfinite(sample_spacing) && sample_spacing > 0.f, "sample_spacing: must be a positive finite number");
+  require(std::isfinite(grid_spacing) && grid_spacing > 0.f, "grid_spacing: must be a positive finite number");
+  require(std::isfinite(fine_spacing) && fine_spacing >= 0.f,
+          "fine_spacing: must be 0 (none) or a positive finite number");
+  require(std::isfinite(fine_band) && fine_band > 0.f, "fine_band: must be a positive finite number");
   const int* vl = checked<int>(vert_len, "vert_len", {-1});
   const int teeth = int(vert_len.shape(0));
   const int* fl = checked<int>(face_len, "face_len", {teeth});
@@ -44,7 +52,8 @@ py::dict prepare_case(const py::array& verts, const py::array& vert_len, const p
   orthoplan::PreparedCase pc;
   try {
     py::gil_scoped_release release;
-    pc = orthoplan::prepare_case(v, vl, f, fl, teeth, sample_spacing, grid_spacing);
+    pc = orthoplan::prepare_case(v, vl, f, fl, teeth, sample_spacing, grid_spacing, fine_spacing,
+                                 fine_band);
   } catch (const std::invalid_argument& e) {
     throw py::value_error(e.what());
   }
@@ -140,7 +149,8 @@ py::array_t<float> staging_poses(const py::array& motion, const py::array& start
 PYBIND11_MODULE(_core, m) {
   m.doc() = "orthoplan CPU kernels (see orthoplan.kernels for the public API)";
   m.def("prepare_case", &prepare_case, py::arg("verts"), py::arg("vert_len"), py::arg("faces"),
-        py::arg("face_len"), py::arg("sample_spacing"), py::arg("grid_spacing"));
+        py::arg("face_len"), py::arg("sample_spacing"), py::arg("grid_spacing"), py::arg("fine_spacing"),
+        py::arg("fine_band"));
   m.def("clearance", &clearance, py::arg("prepared"), py::arg("poses"), py::arg("pairs"),
         py::arg("max_distance"));
   m.def("staging_steps", &staging_steps, py::arg("motion"), py::arg("start"), py::arg("rate"));
@@ -148,6 +158,13 @@ PYBIND11_MODULE(_core, m) {
         py::arg("stages"));
   m.attr("MOTION_STRIDE") = orthoplan::MOTION_STRIDE;
   m.attr("SG_W") = int(orthoplan::SG_W);
+  // tooth_i columns that are row offsets into packed arrays, for merging cases
+  m.attr("TI_OFFSETS") = py::dict(py::arg("tris") = py::make_tuple(int(orthoplan::TI_TRI)),
+                                  py::arg("node_box") = py::make_tuple(int(orthoplan::TI_NODE)),
+                                  py::arg("samples") = py::make_tuple(int(orthoplan::TI_SAMP)),
+                                  py::arg("snode") = py::make_tuple(int(orthoplan::TI_SNODE)),
+                                  py::arg("grid") = py::make_tuple(int(orthoplan::TI_GRID),
+                                                                   int(orthoplan::TI_FGRID)));
   m.attr("SG_UNSAFE") = ORTHO_SG_UNSAFE;
   m.attr("STAT_NAMES") = py::make_tuple("verts", "faces", "degenerate", "boundary_edges", "caps",
                                         "misoriented_edges", "nonmanifold_edges", "samples",

@@ -46,8 +46,9 @@ extern "C" __global__ void ortho_clearance(const int* tooth_i, const float* toot
   const long long bs_count = (long long)B * S;
   const int p = (int)(i / bs_count);
   const long long bs = i % bs_count, o = bs * P + p;
-  orthoplan::clearance_task(g, poses + bs * T * 16, pairs[2 * p], pairs[2 * p + 1],
-                            max_distance, clearance + o, witness_a + 3 * o, witness_b + 3 * o);
+  // no seeds: a thread has no previous stage (the CPU loop seeds stage s from stage s - 1)
+  orthoplan::clearance_task(g, poses + bs * T * 16, pairs[2 * p], pairs[2 * p + 1], max_distance, -1,
+                            clearance + o, witness_a + 3 * o, witness_b + 3 * o, nullptr);
 }
 
 // A task list, one thread per task: tasks [N, 4] = (pose of tooth a, pose of tooth b, tooth a,
@@ -66,6 +67,6 @@ extern "C" __global__ void ortho_clearance_tasks(const int* tooth_i, const float
   const orthoplan::ClearanceView g{tooth_i, tooth_f, tris, tri_sign, node_box, node_child,
                                    node_dip, samples, snode, snode_child, grid};
   const int* k = tasks + 4 * i;
-  orthoplan::clearance_pair(g, poses + 16LL * k[0], poses + 16LL * k[1], k[2], k[3], max_distance,
-                            clearance + i, witness_a + 3 * i, witness_b + 3 * i);
+  orthoplan::clearance_pair(g, poses + 16LL * k[0], poses + 16LL * k[1], k[2], k[3], max_distance, -1,
+                            clearance + i, witness_a + 3 * i, witness_b + 3 * i, nullptr);
 }

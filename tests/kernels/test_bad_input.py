@@ -54,6 +54,10 @@ def test_prepare_rejects(mesh, make, match):
     ({"sample_spacing": float("nan")}, r"sample_spacing: must be a positive"),
     ({"grid_spacing": -1}, r"grid_spacing: must be a positive"),
     ({"grid_spacing": 1e-4}, r"grid_spacing: .* grid nodes"),
+    ({"fine_spacing": -0.1}, r"fine_spacing: must be 0 \(none\) or a positive"),
+    ({"fine_spacing": float("inf")}, r"fine_spacing: must be 0 \(none\) or a positive"),
+    ({"fine_spacing": 1e-4}, r"fine_spacing: .* fine grid nodes"),
+    ({"fine_band": 0}, r"fine_band: must be a positive"),
     ({"sample_spacing": "x"}, r"sample_spacing: expected a number"),
 ])
 def test_prepare_rejects_bad_parameters(mesh, kw, match):
@@ -108,9 +112,14 @@ def test_raw_prepare_binding_checks_indices():
     v = np.random.default_rng(0).normal(size=(4, 3)).astype(np.float32)
     f = np.array([[0, 1, 7]], np.int32)
     with pytest.raises(ValueError, match=r"faces: tooth 0 has a face index out of range"):
-        _core.prepare_case(v, np.array([4], np.int32), f, np.array([1], np.int32), 0.25, 0.5)
+        _core.prepare_case(v, np.array([4], np.int32), f, np.array([1], np.int32), 0.25, 0.5, 0.2, 0.6)
     with pytest.raises(ValueError, match=r"vert_len: lengths do not add up"):
-        _core.prepare_case(v, np.array([5], np.int32), f, np.array([1], np.int32), 0.25, 0.5)
+        _core.prepare_case(v, np.array([5], np.int32), f, np.array([1], np.int32), 0.25, 0.5, 0.2, 0.6)
+    f = np.array([[0, 1, 2]], np.int32)
+    for args, match in (((0.0, 0.5, 0.2, 0.6), "sample_spacing"), ((0.25, float("nan"), 0.2, 0.6), "grid_spacing"),
+                        ((0.25, 0.5, -1.0, 0.6), "fine_spacing"), ((0.25, 0.5, 0.2, 0.0), "fine_band")):
+        with pytest.raises(ValueError, match=match):
+            _core.prepare_case(v, np.array([4], np.int32), f, np.array([1], np.int32), *args)
 
 
 def staging_args():

@@ -63,14 +63,50 @@ def test_unbounded_max_distance_finds_far_pairs(backend):
     assert np.isposinf(near.clearance).all()
 
 
-def test_results_do_not_depend_on_culling_grid(backend):
+GRIDS = [  # (coarse spacing, fine spacing, fine band): none of them may change a result
+    {"grid_spacing": 1.5, "fine_spacing": 0},
+    {"grid_spacing": 0.2, "fine_spacing": 0},
+    {"grid_spacing": 0.5, "fine_spacing": 0.1, "fine_band": 0.3},
+    {"grid_spacing": 1.0, "fine_spacing": 0.25, "fine_band": 1.2},
+]
+
+
+def test_results_do_not_depend_on_culling_grids(backend):
     rng = np.random.default_rng(5)
     meshes = [open_blob(rng), open_blob(rng)]
     poses = np.tile(np.eye(4), (1, 6, 2, 1, 1))
     poses[0, :, 1, 0, 3] = np.linspace(3.0, 5.0, 6)
-    coarse = K.clearance(K.prepare_case(meshes, grid_spacing=1.5), poses, [[0, 1]], backend=backend)
-    fine = K.clearance(K.prepare_case(meshes, grid_spacing=0.2), poses, [[0, 1]], backend=backend)
-    np.testing.assert_allclose(coarse.clearance, fine.clearance, atol=1e-6)
+    base = K.clearance(K.prepare_case(meshes), poses, [[0, 1]], backend=backend)
+    for grids in GRIDS:
+        got = K.clearance(K.prepare_case(meshes, **grids), poses, [[0, 1]], backend=backend)
+        np.testing.assert_array_equal(got.clearance, base.clearance, err_msg=str(grids))
+
+
+def test_real_arches_do_not_depend_on_culling_grids(backend):
+    """Both P2 arches, neighbours and antagonists jittered by +-0.1 mm: the fine grid (and its
+    truncation) prunes, never decides. The values are the same bits with any grids."""
+    teeth = list(arch_teeth("P2", "upper")) + list(arch_teeth("P2", "lower"))
+    pairs = np.concatenate([neighbour_pairs(), neighbour_pairs() + 14, [[i, 14 + i] for i in range(14)]])
+    rng = np.random.default_rng(11)
+    poses = np.tile(np.eye(4), (1, 3, 28, 1, 1))
+    poses[..., :3, 3] += rng.normal(scale=0.1, size=(1, 3, 28, 3))
+    base = K.clearance(K.prepare_case(teeth, fine_spacing=0), poses, pairs, backend=backend)
+    assert (base.clearance < 0).any() and (base.clearance > 0).any()
+    for grids in GRIDS[2:]:
+        got = K.clearance(K.prepare_case(teeth, **grids), poses, pairs, backend=backend)
+        np.testing.assert_array_equal(got.clearance, base.clearance, err_msg=str(grids))
+
+
+def test_stages_seeded_by_their_predecessor_equal_stages_alone(backend):
+    """The CPU loop starts each stage's search at the previous stage's witness: same values as
+    every stage checked on its own, and witnesses still on both surfaces at that distance."""
+    prep, poses, pairs = blob_case(8, teeth=3, stages=25, schedules=2)
+    together = K.clearance(prep, poses, pairs, max_distance=1.5, backend=backend)
+    for b in range(poses.shape[0]):
+        for s in range(poses.shape[1]):
+            alone = K.clearance(prep, poses[b:b + 1, s:s + 1], pairs, max_distance=1.5, backend=backend)
+            np.testing.assert_array_equal(together.clearance[b, s], alone.clearance[0, 0])
+    assert_witnesses_consistent(together, prep, poses, pairs)
 
 
 def test_closed_crowns_are_watertight_and_outward(backend):

@@ -1,18 +1,30 @@
 // CPU loop over clearance tasks (OpenMP, dynamic: pairs in contact cost more than distant ones).
+// A thread takes one pair through a run of consecutive stages: each stage's witness seeds the
+// next, whose search then starts with a tight bound (stages move teeth little).
 #include "orthoplan/clearance/clearance_impl.h"
 
 namespace orthoplan {
 
+namespace {
+constexpr int kStageRun = 10;  // stages per chunk: long enough to seed, short enough to balance
+}
+
 void clearance_cpu(const ClearanceView& g, const float* poses, int B, int S, int T,
                    const int* pairs, int P, float max_distance, float* clearance,
                    float* witness_a, float* witness_b) {
-  const long long tasks = static_cast<long long>(B) * S * P;
-#pragma omp parallel for schedule(dynamic, 8)
-  for (long long i = 0; i < tasks; ++i) {
-    const long long bs = i / P;
-    const int p = int(i % P);
-    clearance_task(g, poses + bs * T * 16, pairs[2 * p], pairs[2 * p + 1], max_distance,
-                   clearance + i, witness_a + 3 * i, witness_b + 3 * i);
+  const int runs = (S + kStageRun - 1) / kStageRun;
+  const long long chunks = static_cast<long long>(B) * runs * P;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (long long k = 0; k < chunks; ++k) {
+    const int p = int(k % P);
+    const long long b = k / P / runs;
+    const int s0 = int(k / P % runs) * kStageRun, s1 = s0 + kStageRun < S ? s0 + kStageRun : S;
+    int seed = -1;
+    for (int s = s0; s < s1; ++s) {
+      const long long bs = b * S + s, i = bs * P + p;
+      clearance_task(g, poses + bs * T * 16, pairs[2 * p], pairs[2 * p + 1], max_distance, seed,
+                     clearance + i, witness_a + 3 * i, witness_b + 3 * i, &seed);
+    }
   }
 }
 

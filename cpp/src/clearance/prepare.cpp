@@ -134,13 +134,17 @@ void fill_grid(const ClearanceView& view, int t, float* grid) {
   const long long nx = ti[TI_NX], ny = ti[TI_NY], nz = ti[TI_NZ], total = nx * ny * nz;
   const float h = tf[TF_H];
   std::vector<signed char> sign(size_t(total), 0);
-#pragma omp parallel for schedule(dynamic, 256)
-  for (long long i = 0; i < total; ++i) {
-    V3 p{tf[TF_OX] + h * float(i % nx), tf[TF_OY] + h * float((i / nx) % ny), tf[TF_OZ] + h * float(i / (nx * ny))};
-    const Closest c = closest_on_tooth(view, t, p, ortho_inf());
-    const float d = std::sqrt(c.d2);
-    grid[i] = d;
-    if (d <= h * 1.001f) sign[size_t(i)] = inside_closed(view, t, c, p) ? -1 : 1;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (long long row = 0; row < ny * nz; ++row) {
+    int last = -1;  // along a row, each search starts from the previous node's closest triangle
+    const float y = tf[TF_OY] + h * float(row % ny), z = tf[TF_OZ] + h * float(row / ny);
+    for (long long i = row * nx; i < (row + 1) * nx; ++i) {
+      const V3 p{tf[TF_OX] + h * float(i - row * nx), y, z};
+      const Closest c = closest_hinted(view, t, p, ortho_inf(), &last);
+      const float d = std::sqrt(c.d2);
+      grid[i] = d;
+      if (d <= h * 1.001f) sign[size_t(i)] = inside_closed(view, t, c, p) ? -1 : 1;
+    }
   }
   std::vector<long long> queue;
   queue.reserve(size_t(total));
@@ -158,6 +162,36 @@ void fill_grid(const ClearanceView& view, int t, float* grid) {
   for (long long i = 0; i < total; ++i) grid[i] *= float(sign[size_t(i)] ? sign[size_t(i)] : 1);
 }
 
+// Value of fine-grid node p of tooth t (after its coarse grid): its exact signed distance when
+// within ft of the surface, else +-ft. The coarse bounds settle most far nodes and most signs
+// without a query; the closest-point search is capped at ft.
+float fine_node(const ClearanceView& view, int t, V3 p, float ft, int* last) {
+  float hi;
+  bool in_box;
+  const float lo = grid_bounds(view, t, p, -ortho_inf(), &hi, &in_box);  // need -inf: coarse only
+  if (!in_box || lo >= ft) return ft;
+  if (hi <= -ft) return -ft;
+  const Closest c = closest_hinted(view, t, p, ft * ft * (1.f + 1e-5f), last);
+  if (c.tri < 0 || c.d2 >= ft * ft)  // |sd| >= ft: only its sign is stored
+    return lo > -ft ? ft : hi < ft ? -ft : (winding_number(view, t, p) > 0.5f ? -ft : ft);
+  const float d = std::sqrt(c.d2);
+  return (d > -lo ? false : d > hi ? true : inside_closed(view, t, c, p)) ? -d : d;
+}
+
+void fill_fine_grid(const ClearanceView& view, int t, float* grid) {
+  const int* ti = view.tooth_i + size_t(t) * TI_STRIDE;
+  const float* tf = view.tooth_f + size_t(t) * TF_STRIDE;
+  const long long nx = ti[TI_FNX], ny = ti[TI_FNY], nz = ti[TI_FNZ];
+  const float h = tf[TF_FH];
+#pragma omp parallel for schedule(dynamic, 1)
+  for (long long row = 0; row < ny * nz; ++row) {
+    int last = -1;  // along a row, each search starts from the previous node's closest triangle
+    const float y = tf[TF_FOY] + h * float(row % ny), z = tf[TF_FOZ] + h * float(row / ny);
+    for (long long x = 0; x < nx; ++x)
+      grid[row * nx + x] = fine_node(view, t, V3{tf[TF_FOX] + h * float(x), y, z}, tf[TF_FT], &last);
+  }
+}
+
 template <typename T>
 int append(std::vector<T>& dst, const std::vector<T>& src, int stride) {
   int off = int(dst.size() / stride);
@@ -168,7 +202,8 @@ int append(std::vector<T>& dst, const std::vector<T>& src, int stride) {
 }  // namespace
 
 PreparedCase prepare_case(const float* verts, const int* vert_len, const int* faces,
-                          const int* face_len, int teeth, float sample_spacing, float grid_spacing) {
+                          const int* face_len, int teeth, float sample_spacing, float grid_spacing,
+                          float fine_spacing, float fine_band) {
   std::vector<ToothBuild> tb(teeth);
   std::vector<long long> voff(teeth + 1, 0), foff(teeth + 1, 0);
   for (int t = 0; t < teeth; ++t) {
@@ -216,13 +251,32 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
                                   "): use a coarser spacing");
     ti[TI_NX] = int(n[0]); ti[TI_NY] = int(n[1]); ti[TI_NZ] = int(n[2]);
     ti[TI_GRID] = int(goff[t]);
-    goff[t + 1] = goff[t] + n[0] * n[1] * n[2];
+    long long nodes = n[0] * n[1] * n[2];
     tf[TF_OX] = tb[t].lo.x - margin; tf[TF_OY] = tb[t].lo.y - margin; tf[TF_OZ] = tb[t].lo.z - margin;
     tf[TF_H] = h;
     tf[TF_MARGIN] = margin;
-    tf[TF_PAD] = 1e-4f * h + 1e-5f;  // float rounding of the trilinear error bound
+    tf[TF_PAD] = 1e-4f * h + 1e-5f;  // float rounding of the cone bounds
+    if (fine_spacing > 0.f) {  // past ft from the crown every node holds ft: the box stops there
+      const float fh = fine_spacing, fcells = std::ceil(fine_band / fh) + 1.f;
+      long long m[3] = {(long long)std::ceil(ext.x / fh + 2.f * fcells) + 1,
+                        (long long)std::ceil(ext.y / fh + 2.f * fcells) + 1,
+                        (long long)std::ceil(ext.z / fh + 2.f * fcells) + 1};
+      if (m[0] * m[1] * m[2] > kMaxGridNodes)
+        throw std::invalid_argument("fine_spacing: " + std::to_string(fh) + " mm gives " +
+                                    std::to_string(m[0] * m[1] * m[2]) + " fine grid nodes for tooth " +
+                                    std::to_string(t) + " (limit " + std::to_string(kMaxGridNodes) +
+                                    "): use a coarser spacing");
+      ti[TI_FNX] = int(m[0]); ti[TI_FNY] = int(m[1]); ti[TI_FNZ] = int(m[2]);
+      ti[TI_FGRID] = int(goff[t] + nodes);
+      nodes += m[0] * m[1] * m[2];
+      tf[TF_FOX] = tb[t].lo.x - fcells * fh; tf[TF_FOY] = tb[t].lo.y - fcells * fh;
+      tf[TF_FOZ] = tb[t].lo.z - fcells * fh;
+      tf[TF_FH] = fh;
+      tf[TF_FT] = fine_band;
+    }
+    goff[t + 1] = goff[t] + nodes;
     std::copy(tb[t].stats, tb[t].stats + ST_STRIDE, &pc.stats[size_t(t) * ST_STRIDE]);
-    pc.stats[size_t(t) * ST_STRIDE + ST_GRID_NODES] = int(n[0] * n[1] * n[2]);
+    pc.stats[size_t(t) * ST_STRIDE + ST_GRID_NODES] = int(nodes);
   }
   if (goff[teeth] > (1LL << 31) - 1) throw std::invalid_argument("meshes: case too large for grids");
   pc.grid.resize(size_t(goff[teeth]));
@@ -232,7 +286,11 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
     std::vector<float> sg = sign_records(view, t, tb[t].faces, tb[t].nverts);
     std::copy(sg.begin(), sg.end(), pc.tri_sign.begin() + size_t(pc.tooth_i[size_t(t) * TI_STRIDE + TI_TRI]) * SG_STRIDE);
   }
-  for (int t = 0; t < teeth; ++t) fill_grid(view, t, &pc.grid[size_t(goff[t])]);
+  for (int t = 0; t < teeth; ++t) {
+    fill_grid(view, t, &pc.grid[size_t(goff[t])]);
+    if (pc.tooth_i[size_t(t) * TI_STRIDE + TI_FNX] > 0)
+      fill_fine_grid(view, t, &pc.grid[size_t(pc.tooth_i[size_t(t) * TI_STRIDE + TI_FGRID])]);
+  }
   return pc;
 }
 

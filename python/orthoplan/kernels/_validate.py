@@ -68,6 +68,17 @@ def positive_scalar(x: Any, name: str, allow_inf: bool = False) -> float:
     return v
 
 
+def optional_positive_scalar(x: Any, name: str) -> float:
+    """0 (meaning 'none') or a positive finite number."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: expected a number, got {x!r}") from None
+    if not np.isfinite(v) or v < 0:
+        raise ValueError(f"{name}: must be 0 (none) or a positive finite number, got {v}")
+    return v
+
+
 def to_caller(on_device: bool, *arrays: np.ndarray) -> tuple:
     """Hand results back on the caller's side: CuPy arrays when the inputs were CuPy."""
     if not on_device:

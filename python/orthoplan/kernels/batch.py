@@ -14,13 +14,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from . import _core
 from .backends import get_backend
 from .clearance import DEFAULT_MAX_DISTANCE, ClearanceQuery, ClearanceResult, make_query
 from .prepared import ARRAY_NAMES, PreparedCase
 
-# tooth_i columns that are offsets into the packed arrays (cpp/include/orthoplan/clearance/clearance.h:
-# TI_TRI, TI_NODE, TI_SAMP, TI_SNODE, TI_GRID) and the array each one counts rows of
-_OFFSETS = {0: "tris", 1: "node_box", 2: "samples", 3: "snode", 4: "grid"}
+# the packed array each tooth_i offset column counts rows of (cpp/include/orthoplan/clearance/clearance.h)
+_OFFSETS = {col: name for name, cols in _core.TI_OFFSETS.items() for col in cols}
 _MERGED: OrderedDict[tuple[int, ...], tuple[tuple[PreparedCase, ...], PreparedCase]] = OrderedDict()
 _MERGED_KEEP = 4
 
@@ -47,8 +47,9 @@ def merge_cases(cases: Sequence[PreparedCase]) -> PreparedCase:
     for a in arrays.values():
         a.flags.writeable = False
     stats = {k: np.concatenate([c.stats[k] for c in cases]) for k in cases[0].stats}
-    return PreparedCase(sum(c.teeth for c in cases), arrays, stats, cases[0].sample_spacing,
-                        cases[0].grid_spacing)
+    first = cases[0]
+    return PreparedCase(sum(c.teeth for c in cases), arrays, stats, first.sample_spacing,
+                        first.grid_spacing, first.fine_spacing, first.fine_band)
 
 
 def _merged(cases: tuple[PreparedCase, ...]) -> PreparedCase:

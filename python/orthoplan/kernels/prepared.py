@@ -9,12 +9,15 @@ from typing import Any
 import numpy as np
 
 from . import _core
-from ._validate import positive_scalar, real_array
+from ._validate import optional_positive_scalar, positive_scalar, real_array
 
 ARRAY_NAMES = ("tooth_i", "tooth_f", "tris", "tri_sign", "node_box", "node_child", "node_dip",
                "samples", "snode", "snode_child", "grid")
 DEFAULT_SAMPLE_SPACING = 0.25  # mm: at most this far from any crown point to a sample
 DEFAULT_GRID_SPACING = 0.5  # mm: culling grid; affects speed and memory, never the result
+# mm: fine culling grid near the surface (0: none) and how far from it its values are exact
+DEFAULT_FINE_SPACING = 0.2
+DEFAULT_FINE_BAND = 0.6
 
 
 @dataclass(frozen=True, eq=False)
@@ -29,6 +32,8 @@ class PreparedCase:
     stats: dict[str, np.ndarray]
     sample_spacing: float
     grid_spacing: float
+    fine_spacing: float = 0.0
+    fine_band: float = 0.0
     device_cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def closed_mesh(self, tooth: int) -> np.ndarray:
@@ -81,17 +86,22 @@ def _mesh(i: int, mesh: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def prepare_case(meshes: Sequence[Any], *, sample_spacing: float = DEFAULT_SAMPLE_SPACING,
-                 grid_spacing: float = DEFAULT_GRID_SPACING) -> PreparedCase:
+                 grid_spacing: float = DEFAULT_GRID_SPACING, fine_spacing: float = DEFAULT_FINE_SPACING,
+                 fine_band: float = DEFAULT_FINE_BAND) -> PreparedCase:
     """Build clearance structures for a case once; re-checking new poses is then cheap.
 
     Args: meshes, a sequence of T (vertices [V, 3] float mm, faces [F, 3] int) crowns in mesh
     coordinates (open crowns are closed by capping their boundary loops); sample_spacing (mm);
-    grid_spacing (mm). Returns a PreparedCase.
+    grid_spacing (mm) of the coarse culling grid; fine_spacing (mm, 0 for none) of the fine one,
+    exact within fine_band (mm) of the surface. The grids trade prepare time and memory against
+    re-check time; they never change a result. Returns a PreparedCase.
     """
     if isinstance(meshes, (str, bytes)) or not isinstance(meshes, Sequence) or len(meshes) == 0:
         raise ValueError("meshes: expected a non-empty sequence of (vertices, faces) pairs")
     ss = positive_scalar(sample_spacing, "sample_spacing")
     gs = positive_scalar(grid_spacing, "grid_spacing")
+    fs = optional_positive_scalar(fine_spacing, "fine_spacing")
+    fb = positive_scalar(fine_band, "fine_band")
     if ss < 0.01:
         raise ValueError(f"sample_spacing: {ss} mm is below the 0.01 mm floor")
     parts = [_mesh(i, m) for i, m in enumerate(meshes)]
@@ -99,8 +109,8 @@ def prepare_case(meshes: Sequence[Any], *, sample_spacing: float = DEFAULT_SAMPL
     faces = np.concatenate([p[1] for p in parts])
     vlen = np.array([len(p[0]) for p in parts], np.int32)
     flen = np.array([len(p[1]) for p in parts], np.int32)
-    raw = _core.prepare_case(verts, vlen, faces, flen, ss, gs)
+    raw = _core.prepare_case(verts, vlen, faces, flen, ss, gs, fs, fb)
     for a in raw.values():
         a.flags.writeable = False
     stats = {name: raw["stats"][:, k] for k, name in enumerate(_core.STAT_NAMES)}
-    return PreparedCase(len(parts), {k: raw[k] for k in ARRAY_NAMES}, stats, ss, gs)
+    return PreparedCase(len(parts), {k: raw[k] for k in ARRAY_NAMES}, stats, ss, gs, fs, fb)

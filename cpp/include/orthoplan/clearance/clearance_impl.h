@@ -99,6 +99,21 @@ ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2m
   return best;
 }
 
+// closest_on_tooth for a run of nearby points: *last is the closest triangle of the previous
+// point (neighbours mostly share it), or -1; its distance caps the search radius. Updated when a
+// triangle is found.
+ORTHO_HD Closest closest_hinted(const ClearanceView& g, int t, V3 p, float r2max, int* last) {
+  if (*last >= 0) {
+    const float* tr = g.tris + (long long)*last * TRI_STRIDE;
+    int feat;
+    const float d2 = norm2(p - closest_on_triangle(p, load3(tr), load3(tr + 3), load3(tr + 6), &feat));
+    r2max = ofmin(r2max, d2 * (1.f + 1e-5f) + 1e-12f);
+  }
+  const Closest c = closest_on_tooth(g, t, p, r2max);
+  if (c.tri >= 0) *last = c.tri;
+  return c;
+}
+
 // Signed solid angle of triangle (a, b, c) seen from the origin (Van Oosterom & Strackee 1983).
 ORTHO_HD float solid_angle(V3 a, V3 b, V3 c) {
   const float la = norm(a), lb = norm(b), lc = norm(c);
@@ -164,13 +179,29 @@ ORTHO_HD bool inside_closed(const ClearanceView& g, int t, const Closest& c, V3 
   return s >= 0 ? s == 1 : winding_number(g, t, p) > 0.5f;
 }
 
-// Bounds of sd_t(p) from the grid. The node values are exact and the field is 1-Lipschitz, so
-// each corner c of p's cell gives sd(c) - |p - c| <= sd(p) <= sd(c) + |p - c|; the tightest of
-// the eight is returned as the lower bound and *hi as the upper one. (This cone bound is never
-// looser than trilinear interpolation minus its Jensen error bound, and is exact at the nodes.)
-// Outside the grid box: distance to the box plus the margin between box and crown (p is outside),
-// with *in_box false and *hi unset.
-ORTHO_HD float grid_bounds(const ClearanceView& g, int t, V3 p, float* hi, bool* in_box) {
+// Bounds of sd(p) from one lattice of nodes (spacing h, x fastest) whose cell (ix, iy, iz) holds p
+// at fractions (tx, ty, tz). A node's value v is exact when |v| < trunc; v >= trunc means only
+// sd >= trunc there, and v <= -trunc only sd <= -trunc. sd is 1-Lipschitz, so each corner c gives
+// sd(c) - |p - c| <= sd(p) <= sd(c) + |p - c| where its value allows; the tightest of the eight
+// are kept in *lo and *up. (This cone bound is never looser than trilinear interpolation minus
+// its Jensen error bound, and is exact at the nodes.)
+ORTHO_HD void lattice_bounds(const float* gv, long long sy, long long sz, float tx, float ty, float tz,
+                             float h, float trunc, float* lo, float* up) {
+  for (int k = 0; k < 8; ++k) {
+    const float dx = (k & 1) ? 1.f - tx : tx, dy = (k & 2) ? 1.f - ty : ty, dz = (k & 4) ? 1.f - tz : tz;
+    const float r = h * sqrtf(dx * dx + dy * dy + dz * dz);
+    const float v = gv[((k & 4) ? sz : 0) + ((k & 2) ? sy : 0) + (k & 1)];
+    if (v > -trunc) *lo = ofmax(*lo, v - r);
+    if (v < trunc) *up = ofmin(*up, v + r);
+  }
+}
+
+// Bounds of sd_t(p) from tooth t's grids: the coarse grid everywhere in its box, tightened by the
+// fine grid near the surface where the coarse lower bound is still below `need` (a bound at or
+// above it already prunes). Returns the lower bound, *hi the upper one. Outside the coarse box:
+// distance to the box plus the margin between box and crown (p is outside), with *in_box false and
+// *hi unset.
+ORTHO_HD float grid_bounds(const ClearanceView& g, int t, V3 p, float need, float* hi, bool* in_box) {
   const int* ti = g.tooth_i + t * TI_STRIDE;
   const float* tf = g.tooth_f + t * TF_STRIDE;
   const int nx = ti[TI_NX], ny = ti[TI_NY], nz = ti[TI_NZ];
@@ -184,16 +215,20 @@ ORTHO_HD float grid_bounds(const ClearanceView& g, int t, V3 p, float* hi, bool*
     return h * sqrtf(ex * ex + ey * ey + ez * ez) + tf[TF_MARGIN];
   }
   int ix = oimin((int)fx, nx - 2), iy = oimin((int)fy, ny - 2), iz = oimin((int)fz, nz - 2);
-  const float tx = fx - (float)ix, ty = fy - (float)iy, tz = fz - (float)iz;
-  const float* gv = g.grid + ti[TI_GRID] + ((long long)iz * ny + iy) * nx + ix;
-  const long long sy = nx, sz = (long long)nx * ny;
   float lo = -ortho_inf(), up = ortho_inf();
-  for (int k = 0; k < 8; ++k) {
-    const float dx = (k & 1) ? 1.f - tx : tx, dy = (k & 2) ? 1.f - ty : ty, dz = (k & 4) ? 1.f - tz : tz;
-    const float r = h * sqrtf(dx * dx + dy * dy + dz * dz);
-    const float v = gv[((k & 4) ? sz : 0) + ((k & 2) ? sy : 0) + (k & 1)];
-    lo = ofmax(lo, v - r);
-    up = ofmin(up, v + r);
+  lattice_bounds(g.grid + ti[TI_GRID] + ((long long)iz * ny + iy) * nx + ix, nx, (long long)nx * ny,
+                 fx - (float)ix, fy - (float)iy, fz - (float)iz, h, ortho_inf(), &lo, &up);
+  const float ft = tf[TF_FT];
+  const int mx = ti[TI_FNX], my = ti[TI_FNY], mz = ti[TI_FNZ];
+  if (mx > 0 && lo < need && lo < ft && up > -ft) {
+    const float fh = tf[TF_FH];
+    fx = (p.x - tf[TF_FOX]) / fh; fy = (p.y - tf[TF_FOY]) / fh; fz = (p.z - tf[TF_FOZ]) / fh;
+    if (fx >= 0.f && fy >= 0.f && fz >= 0.f && fx <= (float)(mx - 1) && fy <= (float)(my - 1) &&
+        fz <= (float)(mz - 1)) {
+      ix = oimin((int)fx, mx - 2); iy = oimin((int)fy, my - 2); iz = oimin((int)fz, mz - 2);
+      lattice_bounds(g.grid + ti[TI_FGRID] + ((long long)iz * my + iy) * mx + ix, mx, (long long)mx * my,
+                     fx - (float)ix, fy - (float)iy, fz - (float)iz, fh, ft, &lo, &up);
+    }
   }
   *in_box = true;
   *hi = up + tf[TF_PAD];
@@ -203,9 +238,39 @@ ORTHO_HD float grid_bounds(const ClearanceView& g, int t, V3 p, float* hi, bool*
 struct Hit {
   float best;   // smallest signed distance found so far (starts at max_distance)
   int dir;      // -1 none, 0: sample on a, closest point on b; 1: the reverse
+  int sample_id;  // global index of that sample
   V3 sample;    // sample (its own mesh frame)
   V3 closest;   // closest point (the other tooth's mesh frame)
 };
+
+// Lowers hit.best with sample ps (global index si) measured against the closed surface of tooth
+// tt; M maps the sample's mesh frame to tt's. *last: the closest triangle of the previous exact
+// query, or -1 (closest_hinted).
+ORTHO_HD void sample_query(const ClearanceView& g, int tt, const Rigid& M, V3 ps, int si, int dir,
+                           Hit* hit, int* last) {
+  const V3 p = apply(M, ps);
+  float hi;  // upper bound of sd at p (valid when in_box)
+  bool in_box;
+  const float lb = grid_bounds(g, tt, p, hit->best, &hi, &in_box);
+  if (lb >= hit->best) return;
+  // sd(p) < best needs |sd| < best (outside) or p inside with |sd| <= -lb.
+  const float r = ofmax(hit->best, in_box ? -lb : 0.f);
+  if (!(r > 0.f)) return;
+  const Closest c = closest_hinted(g, tt, p, (r == ortho_inf()) ? r : (r + 1e-6f) * (r + 1e-6f), last);
+  if (c.tri < 0) return;
+  const float d = sqrtf(c.d2);
+  if (d <= -hit->best) return;  // best <= 0 and |sd| too small: neither sign improves it
+  // sd(p) is +d or -d and lies in [lb, hi]: usually only one of them fits, which settles the
+  // sign; only when both do (p within a cell's reach of the surface) is it computed.
+  bool inside;
+  if (!in_box || d > -lb) inside = false;
+  else if (d > hi) inside = true;
+  else inside = inside_closed(g, tt, c, p);
+  const float sd = inside ? -d : d;
+  if (sd < hit->best) {
+    hit->best = sd; hit->dir = dir; hit->sample_id = si; hit->sample = ps; hit->closest = c.point;
+  }
+}
 
 // Lowers hit.best with samples of tooth ts measured against the closed surface of tooth tt;
 // M maps ts's mesh frame to tt's. Branch and bound over ts's sample sphere tree.
@@ -216,12 +281,12 @@ ORTHO_HD void min_signed_distance(const ClearanceView& g, int ts, int tt, const 
   int stack[64];
   float slb[64];
   int sp = 0;
-  float hi;  // upper bound of sd at the current point (valid when in_box)
+  float hi;  // unused here: node bounds only prune
   bool in_box;
-  int last = -1;  // closest triangle of the previous exact query: neighbours share it, mostly
+  int last = -1;
   {
     const float* s = g.snode + 4 * snode0;
-    float lb = grid_bounds(g, tt, apply(M, load3(s)), &hi, &in_box) - s[3];
+    float lb = grid_bounds(g, tt, apply(M, load3(s)), hit->best + s[3], &hi, &in_box) - s[3];
     if (lb < hit->best) { stack[0] = 0; slb[0] = lb; sp = 1; }
   }
   while (sp > 0) {
@@ -230,41 +295,14 @@ ORTHO_HD void min_signed_distance(const ClearanceView& g, int ts, int tt, const 
     const int n = snode0 + stack[sp];
     const int c0 = g.snode_child[2 * n], c1 = g.snode_child[2 * n + 1];
     if (c1 < 0) {  // leaf: samples [c0, c0 - c1)
-      for (int i = c0; i < c0 - c1; ++i) {
-        V3 ps = load3(g.samples + 3 * (long long)(samp0 + i));
-        V3 p = apply(M, ps);
-        float lb = grid_bounds(g, tt, p, &hi, &in_box);
-        if (lb >= hit->best) continue;
-        // sd(p) < best needs |sd| < best (outside) or p inside with |sd| <= -lb.
-        float r = ofmax(hit->best, in_box ? -lb : 0.f);
-        if (!(r > 0.f)) continue;
-        float r2 = (r == ortho_inf()) ? r : (r + 1e-6f) * (r + 1e-6f);
-        if (last >= 0) {  // its distance bounds the search radius from above
-          const float* tr = g.tris + (long long)last * TRI_STRIDE;
-          int feat;
-          const float d2 = norm2(p - closest_on_triangle(p, load3(tr), load3(tr + 3), load3(tr + 6), &feat));
-          r2 = ofmin(r2, d2 * (1.f + 1e-5f) + 1e-12f);
-        }
-        Closest c = closest_on_tooth(g, tt, p, r2);
-        if (c.tri < 0) continue;
-        last = c.tri;
-        const float d = sqrtf(c.d2);
-        if (d <= -hit->best) continue;  // best <= 0 and |sd| too small: neither sign improves it
-        // sd(p) is +d or -d and lies in [lb, hi]: usually only one of them fits, which settles
-        // the sign; only when both do (p within a cell's reach of the surface) is it computed.
-        bool inside;
-        if (!in_box || d > -lb) inside = false;
-        else if (d > hi) inside = true;
-        else inside = inside_closed(g, tt, c, p);
-        const float sd = inside ? -d : d;
-        if (sd < hit->best) { hit->best = sd; hit->dir = dir; hit->sample = ps; hit->closest = c.point; }
-      }
+      for (int i = samp0 + c0; i < samp0 + c0 - c1; ++i)
+        sample_query(g, tt, M, load3(g.samples + 3 * (long long)i), i, dir, hit, &last);
       continue;
     }
     const float* s0 = g.snode + 4 * (snode0 + c0);
     const float* s1 = g.snode + 4 * (snode0 + c1);
-    float l0 = grid_bounds(g, tt, apply(M, load3(s0)), &hi, &in_box) - s0[3];
-    float l1 = grid_bounds(g, tt, apply(M, load3(s1)), &hi, &in_box) - s1[3];
+    float l0 = grid_bounds(g, tt, apply(M, load3(s0)), hit->best + s0[3], &hi, &in_box) - s0[3];
+    float l1 = grid_bounds(g, tt, apply(M, load3(s1)), hit->best + s1[3], &hi, &in_box) - s1[3];
     int near = c0, far = c1;
     float ln = l0, lf = l1;
     if (l1 < l0) { near = c1; far = c0; ln = l1; lf = l0; }
@@ -274,14 +312,26 @@ ORTHO_HD void min_signed_distance(const ClearanceView& g, int ts, int tt, const 
 }
 
 // One pair at one pose. pose_a, pose_b: the two teeth's 4x4 mesh->world poses; ia, ib: the
-// teeth in g.
+// teeth in g. seed: a sample likely to be the witness (2 * global index + dir, from the previous
+// stage's *out_seed), or -1. It is measured first, so the search starts with a tight bound; the
+// result is the same with or without it (up to which of equally near samples is the witness).
 ORTHO_HD void clearance_pair(const ClearanceView& g, const float* pose_a, const float* pose_b, int ia,
-                             int ib, float max_distance, float* out_c, float* out_wa, float* out_wb) {
+                             int ib, float max_distance, int seed, float* out_c, float* out_wa,
+                             float* out_wb, int* out_seed) {
   Rigid Ta = load_rigid(pose_a), Tb = load_rigid(pose_b);
+  const Rigid Mab = compose(inverse_rigid(Tb), Ta), Mba = compose(inverse_rigid(Ta), Tb);
   Hit hit;
-  hit.best = max_distance; hit.dir = -1; hit.sample = v3(0.f, 0.f, 0.f); hit.closest = hit.sample;
-  min_signed_distance(g, ia, ib, compose(inverse_rigid(Tb), Ta), 0, &hit);
-  min_signed_distance(g, ib, ia, compose(inverse_rigid(Ta), Tb), 1, &hit);
+  hit.best = max_distance; hit.dir = -1; hit.sample_id = -1;
+  hit.sample = v3(0.f, 0.f, 0.f); hit.closest = hit.sample;
+  if (seed >= 0) {
+    const int si = seed >> 1, dir = seed & 1;
+    int last = -1;
+    sample_query(g, dir ? ia : ib, dir ? Mba : Mab, load3(g.samples + 3 * (long long)si), si, dir, &hit,
+                 &last);
+  }
+  min_signed_distance(g, ia, ib, Mab, 0, &hit);
+  min_signed_distance(g, ib, ia, Mba, 1, &hit);
+  if (out_seed) *out_seed = hit.dir < 0 ? -1 : 2 * hit.sample_id + hit.dir;
   if (hit.dir < 0) {
     *out_c = ortho_inf();
     float nan = ortho_nan();
@@ -301,8 +351,10 @@ ORTHO_HD void clearance_pair(const ClearanceView& g, const float* pose_a, const 
 
 // One (schedule, stage, pair) evaluation. pose_bs points at the T poses (4x4) of that stage.
 ORTHO_HD void clearance_task(const ClearanceView& g, const float* pose_bs, int ia, int ib,
-                             float max_distance, float* out_c, float* out_wa, float* out_wb) {
-  clearance_pair(g, pose_bs + 16 * ia, pose_bs + 16 * ib, ia, ib, max_distance, out_c, out_wa, out_wb);
+                             float max_distance, int seed, float* out_c, float* out_wa, float* out_wb,
+                             int* out_seed) {
+  clearance_pair(g, pose_bs + 16 * ia, pose_bs + 16 * ib, ia, ib, max_distance, seed, out_c, out_wa, out_wb,
+                 out_seed);
 }
 
 }  // namespace orthoplan

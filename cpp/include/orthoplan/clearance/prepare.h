@@ -47,6 +47,7 @@ TreeTopo build_median_tree(const std::vector<V3>& centroids, int leaf_size);
 
 // verts [sum V, 3], faces [sum F, 3] with per-tooth lengths; throws std::invalid_argument.
 PreparedCase prepare_case(const float* verts, const int* vert_len, const int* faces,
-                          const int* face_len, int teeth, float sample_spacing, float grid_spacing);
+                          const int* face_len, int teeth, float sample_spacing, float grid_spacing,
+                          float fine_spacing, float fine_band);
 
 }  // namespace orthoplan
