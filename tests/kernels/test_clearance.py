@@ -97,6 +97,20 @@ def test_real_arches_do_not_depend_on_culling_grids(backend):
         np.testing.assert_array_equal(got.clearance, base.clearance, err_msg=str(grids))
 
 
+def test_deep_overlaps_past_the_grids_truncation_are_exact(backend):
+    """Crowns 10 mm wide overlapping by up to 5 mm: samples deeper than the coarse grid's exact
+    reach (2.5 mm) get no lower bound from it and are searched without one, still exactly."""
+    rng = np.random.default_rng(9)
+    meshes = [open_blob(rng, radius=5.0), open_blob(rng, radius=5.0)]
+    prep = K.prepare_case(meshes)
+    poses = np.tile(np.eye(4), (1, 4, 2, 1, 1))
+    poses[0, :, 1, 0, 3] = [5.0, 6.5, 8.0, 12.0]
+    got = K.clearance(prep, poses, [[0, 1]], max_distance=np.inf, backend=backend)
+    ref = K.clearance(prep, poses, [[0, 1]], max_distance=np.inf, backend="numpy")
+    assert ref.clearance.min() < -4.0 and ref.clearance.max() > 1.0
+    np.testing.assert_allclose(got.clearance, ref.clearance, atol=ATOL)
+
+
 def test_stages_seeded_by_their_predecessor_equal_stages_alone(backend):
     """The CPU loop starts each stage's search at the previous stage's witness: same values as
     every stage checked on its own, and witnesses still on both surfaces at that distance."""

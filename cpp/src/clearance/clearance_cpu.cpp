@@ -3,22 +3,36 @@
 // next, whose search then starts with a tight bound (stages move teeth little).
 #include "orthoplan/clearance/clearance_impl.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 namespace orthoplan {
 
 namespace {
-constexpr int kStageRun = 10;  // stages per chunk: long enough to seed, short enough to balance
+// Stages per chunk: as long as possible, since every stage but a chunk's first is seeded, while
+// leaving each thread about 8 chunks to balance (pairs in contact cost more than distant ones).
+int stage_run(int B, int S, int P) {
+#ifdef _OPENMP
+  const long long chunks_wanted = 8LL * omp_get_max_threads();
+#else
+  const long long chunks_wanted = 1;
+#endif
+  const long long run = static_cast<long long>(B) * S * P / chunks_wanted;
+  return int(run < 1 ? 1 : run > S ? S : run);
 }
+}  // namespace
 
 void clearance_cpu(const ClearanceView& g, const float* poses, int B, int S, int T,
                    const int* pairs, int P, float max_distance, float* clearance,
                    float* witness_a, float* witness_b) {
-  const int runs = (S + kStageRun - 1) / kStageRun;
+  const int run = stage_run(B, S, P), runs = (S + run - 1) / run;
   const long long chunks = static_cast<long long>(B) * runs * P;
 #pragma omp parallel for schedule(dynamic, 1)
   for (long long k = 0; k < chunks; ++k) {
     const int p = int(k % P);
     const long long b = k / P / runs;
-    const int s0 = int(k / P % runs) * kStageRun, s1 = s0 + kStageRun < S ? s0 + kStageRun : S;
+    const int s0 = int(k / P % runs) * run, s1 = s0 + run < S ? s0 + run : S;
     int seed = -1;
     for (int s = s0; s < s1; ++s) {
       const long long bs = b * S + s, i = bs * P + p;

@@ -16,6 +16,9 @@ constexpr int kSampleLeaf = 16;
 // The grid box reaches this far past the crown: samples beyond it are bounded only by their
 // distance to the box, so a margin of a few cells would leave nearby teeth poorly culled.
 constexpr float kMinMargin = 1.0f;  // mm
+// The coarse grid's values are exact up to this distance (mm), so it prunes pairs up to about
+// 2 mm apart (the default max_distance) fully; farther ones stay exact, only slower.
+constexpr float kCoarseReach = 2.5f;
 constexpr long long kMaxGridNodes = 16LL << 20;  // per tooth: 64 MiB of float32
 
 struct ToothBuild {
@@ -125,14 +128,16 @@ ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spaci
   return tb;
 }
 
-// Signed distance at every grid node of tooth t: exact distance everywhere; the winding-number sign
+// Signed distance at every coarse grid node of tooth t, exact up to the truncation distance ct
+// (farther nodes hold +-ct: the searches of far nodes were the slowest part of prepare, and a
+// bound of ct prunes any pair the default max_distance keeps). The winding-number sign is computed
 // only at nodes within one spacing of the surface. A farther node shares its sign with its six
 // neighbours (none is across the surface), so a breadth-first sweep carries the sign outwards.
 void fill_grid(const ClearanceView& view, int t, float* grid) {
   const int* ti = view.tooth_i + size_t(t) * TI_STRIDE;
   const float* tf = view.tooth_f + size_t(t) * TF_STRIDE;
   const long long nx = ti[TI_NX], ny = ti[TI_NY], nz = ti[TI_NZ], total = nx * ny * nz;
-  const float h = tf[TF_H];
+  const float h = tf[TF_H], ct = tf[TF_CT];
   std::vector<signed char> sign(size_t(total), 0);
 #pragma omp parallel for schedule(dynamic, 1)
   for (long long row = 0; row < ny * nz; ++row) {
@@ -140,8 +145,8 @@ void fill_grid(const ClearanceView& view, int t, float* grid) {
     const float y = tf[TF_OY] + h * float(row % ny), z = tf[TF_OZ] + h * float(row / ny);
     for (long long i = row * nx; i < (row + 1) * nx; ++i) {
       const V3 p{tf[TF_OX] + h * float(i - row * nx), y, z};
-      const Closest c = closest_hinted(view, t, p, ortho_inf(), &last);
-      const float d = std::sqrt(c.d2);
+      const Closest c = closest_hinted(view, t, p, ct * ct * (1.f + 1e-5f), &last);
+      const float d = c.tri < 0 ? ct : std::fmin(std::sqrt(c.d2), ct);
       grid[i] = d;
       if (d <= h * 1.001f) sign[size_t(i)] = inside_closed(view, t, c, p) ? -1 : 1;
     }
@@ -256,6 +261,7 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
     tf[TF_H] = h;
     tf[TF_MARGIN] = margin;
     tf[TF_PAD] = 1e-4f * h + 1e-5f;  // float rounding of the cone bounds
+    tf[TF_CT] = std::max(kCoarseReach, 4.f * h);
     if (fine_spacing > 0.f) {  // past ft from the crown every node holds ft: the box stops there
       const float fh = fine_spacing, fcells = std::ceil(fine_band / fh) + 1.f;
       long long m[3] = {(long long)std::ceil(ext.x / fh + 2.f * fcells) + 1,
@@ -282,6 +288,7 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
   pc.grid.resize(size_t(goff[teeth]));
   pc.tri_sign.resize(pc.tris.size() / TRI_STRIDE * SG_STRIDE);
   const ClearanceView view = pc.view();
+#pragma omp parallel for schedule(dynamic, 1)  // teeth apart: each writes its own triangles
   for (int t = 0; t < teeth; ++t) {
     std::vector<float> sg = sign_records(view, t, tb[t].faces, tb[t].nverts);
     std::copy(sg.begin(), sg.end(), pc.tri_sign.begin() + size_t(pc.tooth_i[size_t(t) * TI_STRIDE + TI_TRI]) * SG_STRIDE);

@@ -10,8 +10,8 @@
 //
 // Prepared per-case structures (built once by prepare.cpp, all coordinates in mesh frame, mm):
 //   tooth_i [T, TI_STRIDE] int32   offsets and grid dimensions of each tooth
-//   tooth_f [T, TF_STRIDE] float32 grid origin, spacing, margin and rounding pad of the error bound;
-//            the fine grid's origin, spacing and truncation distance
+//   tooth_f [T, TF_STRIDE] float32 grid origin, spacing, margin, rounding pad of the error bound and
+//            truncation distance ct; the fine grid's origin, spacing and truncation distance ft
 //   tris    [NT, TRI_STRIDE] float32 capped triangles (3 vertices, outward winding)
 //   tri_sign [NT, SG_STRIDE] float32 per triangle: face, edge (ab, bc, ca) and vertex (a, b, c)
 //            angle-weighted pseudo-normals and the winding number just off its outer side, or
@@ -21,9 +21,9 @@
 //            (the dipole term of the fast winding number)
 //   samples [NS, 3] float32, snode [NSN, 4] float32 (centre, radius), snode_child [NSN, 2] int32
 //   grid    [NG] float32 signed distance at grid nodes (x fastest), same sign rule: per tooth a
-//            coarse grid over the crown's box plus the margin, exact at every node, then a fine
-//            grid over the box plus the truncation distance ft, exact where |sd| < ft and +-ft
-//            elsewhere (meaning sd >= ft or sd <= -ft). TI_FNX = 0: no fine grid.
+//            coarse grid over the crown's box plus the margin, exact where |sd| < ct and +-ct
+//            elsewhere (meaning sd >= ct or sd <= -ct), then a fine grid over the box plus ft,
+//            exact where |sd| < ft and +-ft elsewhere. TI_FNX = 0: no fine grid.
 // Query inputs:
 //   poses [B, S, T, 4, 4] float32 rigid mesh->world transforms; pairs [P, 2] int32
 // Returns:
@@ -34,8 +34,8 @@ namespace orthoplan {
 
 enum ToothInt { TI_TRI = 0, TI_NODE, TI_SAMP, TI_SNODE, TI_GRID, TI_NX, TI_NY, TI_NZ, TI_FGRID, TI_FNX,
                 TI_FNY, TI_FNZ, TI_STRIDE };
-enum ToothFloat { TF_OX = 0, TF_OY, TF_OZ, TF_H, TF_MARGIN, TF_PAD, TF_FOX, TF_FOY, TF_FOZ, TF_FH, TF_FT,
-                  TF_STRIDE };
+enum ToothFloat { TF_OX = 0, TF_OY, TF_OZ, TF_H, TF_MARGIN, TF_PAD, TF_CT, TF_FOX, TF_FOY, TF_FOZ, TF_FH,
+                  TF_FT, TF_STRIDE };
 enum TriField { TR_V = 0, TRI_STRIDE = 9 };
 enum SignField { SG_N = 0, SG_E = 3, SG_V = 12, SG_W = 21, SG_STRIDE = 24 };
 #define ORTHO_SG_UNSAFE 1e30f

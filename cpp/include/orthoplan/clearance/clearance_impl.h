@@ -217,7 +217,7 @@ ORTHO_HD float grid_bounds(const ClearanceView& g, int t, V3 p, float need, floa
   int ix = oimin((int)fx, nx - 2), iy = oimin((int)fy, ny - 2), iz = oimin((int)fz, nz - 2);
   float lo = -ortho_inf(), up = ortho_inf();
   lattice_bounds(g.grid + ti[TI_GRID] + ((long long)iz * ny + iy) * nx + ix, nx, (long long)nx * ny,
-                 fx - (float)ix, fy - (float)iy, fz - (float)iz, h, ortho_inf(), &lo, &up);
+                 fx - (float)ix, fy - (float)iy, fz - (float)iz, h, tf[TF_CT], &lo, &up);
   const float ft = tf[TF_FT];
   const int mx = ti[TI_FNX], my = ti[TI_FNY], mz = ti[TI_FNZ];
   if (mx > 0 && lo < need && lo < ft && up > -ft) {
