@@ -295,8 +295,14 @@ ORTHO_HD void min_signed_distance(const ClearanceView& g, int ts, int tt, const 
     const int n = snode0 + stack[sp];
     const int c0 = g.snode_child[2 * n], c1 = g.snode_child[2 * n + 1];
     if (c1 < 0) {  // leaf: samples [c0, c0 - c1)
-      for (int i = samp0 + c0; i < samp0 + c0 - c1; ++i)
-        sample_query(g, tt, M, load3(g.samples + 3 * (long long)i), i, dir, hit, &last);
+      // sd(centre) >= lbc, so sd(p) >= lbc - |p - centre|: prunes many samples without a lookup
+      const V3 centre = load3(g.snode + 4 * n);
+      const float lbc = slb[sp] + g.snode[4 * n + 3];
+      for (int i = samp0 + c0; i < samp0 + c0 - c1; ++i) {
+        const V3 ps = load3(g.samples + 3 * (long long)i);
+        if (lbc - norm(ps - centre) >= hit->best) continue;
+        sample_query(g, tt, M, ps, i, dir, hit, &last);
+      }
       continue;
     }
     const float* s0 = g.snode + 4 * (snode0 + c0);
