@@ -68,14 +68,15 @@ GRIDS = [  # (coarse spacing, fine spacing, fine band): none of them may change 
     {"grid_spacing": 0.2, "fine_spacing": 0},
     {"grid_spacing": 0.5, "fine_spacing": 0.1, "fine_band": 0.3},
     {"grid_spacing": 1.0, "fine_spacing": 0.25, "fine_band": 1.2},
+    {"grid_spacing": 0.5, "fine_spacing": 0.35, "fine_band": 1.5},  # fine box past the coarse one
 ]
 
 
 def test_results_do_not_depend_on_culling_grids(backend):
     rng = np.random.default_rng(5)
     meshes = [open_blob(rng), open_blob(rng)]
-    poses = np.tile(np.eye(4), (1, 6, 2, 1, 1))
-    poses[0, :, 1, 0, 3] = np.linspace(3.0, 5.0, 6)
+    poses = np.tile(np.eye(4), (1, 14, 2, 1, 1))
+    poses[0, :, 1, 0, 3] = np.linspace(3.0, 5.6, 14)  # -1 .. +1.4 mm: past the coarse margin too
     base = K.clearance(K.prepare_case(meshes), poses, [[0, 1]], backend=backend)
     for grids in GRIDS:
         got = K.clearance(K.prepare_case(meshes, **grids), poses, [[0, 1]], backend=backend)

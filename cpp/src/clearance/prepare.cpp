@@ -174,7 +174,8 @@ float fine_node(const ClearanceView& view, int t, V3 p, float ft, int* last) {
   float hi;
   bool in_box;
   const float lo = grid_bounds(view, t, p, -ortho_inf(), &hi, &in_box);  // need -inf: coarse only
-  if (!in_box || lo >= ft) return ft;
+  if (!in_box) hi = ortho_inf();  // past the coarse box (a band wider than its margin): lo only
+  if (lo >= ft) return ft;
   if (hi <= -ft) return -ft;
   const Closest c = closest_hinted(view, t, p, ft * ft * (1.f + 1e-5f), last);
   if (c.tri < 0 || c.d2 >= ft * ft)  // |sd| >= ft: only its sign is stored
