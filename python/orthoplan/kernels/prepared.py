@@ -15,10 +15,11 @@ ARRAY_NAMES = ("tooth_i", "tooth_f", "tris", "tri_sign", "node_box", "node_child
                "samples", "snode", "snode_child", "grid")
 DEFAULT_SAMPLE_SPACING = 0.25  # mm: at most this far from any crown point to a sample
 DEFAULT_GRID_SPACING = 0.5  # mm: culling grid; affects speed and memory, never the result
-# mm: fine culling grid near the surface (0: none) and how far from it its values are exact;
-# finer or wider ones cost prepare time for little (docs/benchmarks.md)
-DEFAULT_FINE_SPACING = 0.25
-DEFAULT_FINE_BAND = 0.5
+# mm: second culling grid near the surface (0: none) and how far from it its values are exact.
+# Its nodes fall between the coarse ones, and its band reaches the gaps antagonists keep; finer or
+# wider ones cost prepare time for little (docs/benchmarks.md)
+DEFAULT_FINE_SPACING = 0.4
+DEFAULT_FINE_BAND = 1.5
 
 
 @dataclass(frozen=True, eq=False)
