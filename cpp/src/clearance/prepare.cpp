@@ -198,6 +198,19 @@ void fill_fine_grid(const ClearanceView& view, int t, float* grid) {
   }
 }
 
+// Nodes per axis of a lattice of spacing h over a crown of extent ext plus `cells` cells on each
+// side; a ValueError naming `arg` when tooth t would exceed the per-tooth limit.
+void lattice_dims(V3 ext, float h, float cells, const char* arg, const char* noun, int t, long long n[3]) {
+  n[0] = (long long)std::ceil(ext.x / h + 2.f * cells) + 1;
+  n[1] = (long long)std::ceil(ext.y / h + 2.f * cells) + 1;
+  n[2] = (long long)std::ceil(ext.z / h + 2.f * cells) + 1;
+  if (n[0] * n[1] * n[2] > kMaxGridNodes)
+    throw std::invalid_argument(std::string(arg) + ": " + std::to_string(h) + " mm gives " +
+                                std::to_string(n[0] * n[1] * n[2]) + " " + noun + " nodes for tooth " +
+                                std::to_string(t) + " (limit " + std::to_string(kMaxGridNodes) +
+                                "): use a coarser spacing");
+}
+
 template <typename T>
 int append(std::vector<T>& dst, const std::vector<T>& src, int stride) {
   int off = int(dst.size() / stride);
@@ -247,14 +260,8 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
     append(pc.snode_child, tb[t].snode_child, 2);
     const float h = grid_spacing, margin = std::ceil(std::max(2.f * h, kMinMargin) / h) * h;
     V3 ext = tb[t].hi - tb[t].lo;
-    const float cells = 2.f * std::round(margin / h);  // margin cells on both sides
-    long long n[3] = {(long long)std::ceil(ext.x / h + cells) + 1, (long long)std::ceil(ext.y / h + cells) + 1,
-                      (long long)std::ceil(ext.z / h + cells) + 1};
-    if (n[0] * n[1] * n[2] > kMaxGridNodes)
-      throw std::invalid_argument("grid_spacing: " + std::to_string(h) + " mm gives " +
-                                  std::to_string(n[0] * n[1] * n[2]) + " grid nodes for tooth " +
-                                  std::to_string(t) + " (limit " + std::to_string(kMaxGridNodes) +
-                                  "): use a coarser spacing");
+    long long n[3];
+    lattice_dims(ext, h, std::round(margin / h), "grid_spacing", "grid", t, n);
     ti[TI_NX] = int(n[0]); ti[TI_NY] = int(n[1]); ti[TI_NZ] = int(n[2]);
     ti[TI_GRID] = int(goff[t]);
     long long nodes = n[0] * n[1] * n[2];
@@ -265,14 +272,8 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
     tf[TF_CT] = std::max(kCoarseReach, 4.f * h);
     if (fine_spacing > 0.f) {  // past ft from the crown every node holds ft: the box stops there
       const float fh = fine_spacing, fcells = std::ceil(fine_band / fh) + 1.f;
-      long long m[3] = {(long long)std::ceil(ext.x / fh + 2.f * fcells) + 1,
-                        (long long)std::ceil(ext.y / fh + 2.f * fcells) + 1,
-                        (long long)std::ceil(ext.z / fh + 2.f * fcells) + 1};
-      if (m[0] * m[1] * m[2] > kMaxGridNodes)
-        throw std::invalid_argument("fine_spacing: " + std::to_string(fh) + " mm gives " +
-                                    std::to_string(m[0] * m[1] * m[2]) + " fine grid nodes for tooth " +
-                                    std::to_string(t) + " (limit " + std::to_string(kMaxGridNodes) +
-                                    "): use a coarser spacing");
+      long long m[3];
+      lattice_dims(ext, fh, fcells, "fine_spacing", "fine grid", t, m);
       ti[TI_FNX] = int(m[0]); ti[TI_FNY] = int(m[1]); ti[TI_FNZ] = int(m[2]);
       ti[TI_FGRID] = int(goff[t] + nodes);
       nodes += m[0] * m[1] * m[2];
