@@ -113,9 +113,12 @@ def test_deep_overlaps_past_the_grids_truncation_are_exact(backend):
 
 
 def test_stages_seeded_by_their_predecessor_equal_stages_alone(backend):
-    """The CPU loop starts each stage's search at the previous stage's witness: same values as
-    every stage checked on its own, and witnesses still on both surfaces at that distance."""
+    """The CPU loop starts each stage's search at the previous stage's witness, and copies a
+    pair's result where neither tooth moved since the stage before: same values as every stage
+    checked on its own, and witnesses still on both surfaces at that distance."""
     prep, poses, pairs = blob_case(8, teeth=3, stages=25, schedules=2)
+    poses[:, 5:9] = poses[:, 4:5]  # nothing moves for four stages
+    poses[:, 12:16, 1:] = poses[:, 11:12, 1:]  # then only tooth 0 does
     together = K.clearance(prep, poses, pairs, max_distance=1.5, backend=backend)
     for b in range(poses.shape[0]):
         for s in range(poses.shape[1]):

@@ -1,6 +1,8 @@
 // CPU loop over clearance tasks (OpenMP, dynamic: pairs in contact cost more than distant ones).
 // A thread takes one pair through a run of consecutive stages: each stage's witness seeds the
 // next, whose search then starts with a tight bound (stages move teeth little).
+#include <algorithm>
+
 #include "orthoplan/clearance/clearance_impl.h"
 
 #ifdef _OPENMP
@@ -21,6 +23,10 @@ int stage_run(int B, int S, int P) {
   const long long run = static_cast<long long>(B) * S * P / chunks_wanted;
   return int(run < 1 ? 1 : run > S ? S : run);
 }
+// Tooth t's pose at this stage equals the previous stage's (poses of a stage are T * 16 apart).
+bool same_pose(const float* pose_bs, int t, int T) {
+  return std::equal(pose_bs + 16 * t, pose_bs + 16 * t + 16, pose_bs + 16 * t - 16LL * T);
+}
 }  // namespace
 
 void clearance_cpu(const ClearanceView& g, const float* poses, int B, int S, int T,
@@ -34,10 +40,19 @@ void clearance_cpu(const ClearanceView& g, const float* poses, int B, int S, int
     const long long b = k / P / runs;
     const int s0 = int(k / P % runs) * run, s1 = s0 + run < S ? s0 + run : S;
     int seed = -1;
+    const int ta = pairs[2 * p], tb = pairs[2 * p + 1];
     for (int s = s0; s < s1; ++s) {
       const long long bs = b * S + s, i = bs * P + p;
-      clearance_task(g, poses + bs * T * 16, pairs[2 * p], pairs[2 * p + 1], max_distance, seed,
-                     clearance + i, witness_a + 3 * i, witness_b + 3 * i, &seed);
+      const float* pose = poses + bs * T * 16;
+      if (s > s0 && same_pose(pose, ta, T) && same_pose(pose, tb, T)) {
+        // neither tooth moved since the last stage (waiting or finished): the same result
+        clearance[i] = clearance[i - P];
+        std::copy_n(witness_a + 3 * (i - P), 3, witness_a + 3 * i);
+        std::copy_n(witness_b + 3 * (i - P), 3, witness_b + 3 * i);
+        continue;
+      }
+      clearance_task(g, pose, ta, tb, max_distance, seed, clearance + i, witness_a + 3 * i,
+                     witness_b + 3 * i, &seed);
     }
   }
 }
