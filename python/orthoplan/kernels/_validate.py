@@ -58,11 +58,15 @@ def rigid_poses(x: Any, name: str, lead: tuple[int | None, ...]) -> np.ndarray:
     return a
 
 
-def positive_scalar(x: Any, name: str, allow_inf: bool = False) -> float:
+def _number(x: Any, name: str) -> float:
     try:
-        v = float(x)
+        return float(x)
     except (TypeError, ValueError):
         raise ValueError(f"{name}: expected a number, got {x!r}") from None
+
+
+def positive_scalar(x: Any, name: str, allow_inf: bool = False) -> float:
+    v = _number(x, name)
     if np.isnan(v) or v <= 0 or (np.isinf(v) and not allow_inf):
         raise ValueError(f"{name}: must be a positive {'number' if allow_inf else 'finite number'}, got {v}")
     return v
@@ -70,10 +74,7 @@ def positive_scalar(x: Any, name: str, allow_inf: bool = False) -> float:
 
 def optional_positive_scalar(x: Any, name: str) -> float:
     """0 (meaning 'none') or a positive finite number."""
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: expected a number, got {x!r}") from None
+    v = _number(x, name)
     if not np.isfinite(v) or v < 0:
         raise ValueError(f"{name}: must be 0 (none) or a positive finite number, got {v}")
     return v
