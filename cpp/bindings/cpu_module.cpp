@@ -65,7 +65,7 @@ py::dict prepare_case(const py::array& verts, const py::array& vert_len, const p
   d["tris"] = to_numpy(std::move(pc.tris), {ntri, orthoplan::TRI_STRIDE});
   d["tri_sign"] = to_numpy(std::move(pc.tri_sign), {ntri, orthoplan::SG_STRIDE});
   const py::ssize_t nn = py::ssize_t(pc.node_child.size() / 2);
-  d["node_box"] = to_numpy(std::move(pc.node_box), {nn, 6});
+  d["node_box"] = to_numpy(std::move(pc.node_box), {nn, orthoplan::NB_STRIDE});
   d["node_child"] = to_numpy(std::move(pc.node_child), {nn, 2});
   d["node_dip"] = to_numpy(std::move(pc.node_dip), {nn, orthoplan::DIP_STRIDE});
   const py::ssize_t ns = py::ssize_t(pc.samples.size() / 3);
@@ -86,7 +86,7 @@ orthoplan::ClearanceView view_of(const py::dict& d, int* teeth) {
       checked<float>(d["tooth_f"], "prepared.tooth_f", {*teeth, orthoplan::TF_STRIDE}),
       checked<float>(d["tris"], "prepared.tris", {-1, orthoplan::TRI_STRIDE}),
       checked<float>(d["tri_sign"], "prepared.tri_sign", {-1, orthoplan::SG_STRIDE}),
-      checked<float>(d["node_box"], "prepared.node_box", {-1, 6}),
+      checked<float>(d["node_box"], "prepared.node_box", {-1, orthoplan::NB_STRIDE}),
       checked<int>(d["node_child"], "prepared.node_child", {-1, 2}),
       checked<float>(d["node_dip"], "prepared.node_dip", {-1, orthoplan::DIP_STRIDE}),
       checked<float>(d["samples"], "prepared.samples", {-1, 3}),
@@ -158,6 +158,9 @@ PYBIND11_MODULE(_core, m) {
         py::arg("stages"));
   m.attr("MOTION_STRIDE") = orthoplan::MOTION_STRIDE;
   m.attr("SG_W") = int(orthoplan::SG_W);
+  m.attr("NB_N") = int(orthoplan::NB_N);
+  m.attr("NB_SLO") = int(orthoplan::NB_SLO);
+  m.attr("NB_SHI") = int(orthoplan::NB_SHI);
   // tooth_i columns that are row offsets into packed arrays, for merging cases
   m.attr("TI_OFFSETS") = py::dict(py::arg("tris") = py::make_tuple(int(orthoplan::TI_TRI)),
                                   py::arg("node_box") = py::make_tuple(int(orthoplan::TI_NODE)),

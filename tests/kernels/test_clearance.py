@@ -144,6 +144,38 @@ def test_closed_crowns_are_watertight_and_outward(backend):
         assert len(prep.samples(t)) >= prep.stats["verts"][t]
 
 
+def test_bvh_slabs_hold_their_triangles_and_are_thin_at_leaves():
+    """Every triangle-BVH node's slab (unit normal, range of n.x) holds all its triangles' vertices,
+    so the slab distance is a true lower bound; leaves, nearly flat on a real crown, get slabs far
+    thinner than their boxes, which is what lets the closest-point search skip them."""
+    from orthoplan.kernels import _core
+
+    prep = K.prepare_case(arch_teeth("P2", "upper")[:4])
+    box, child, tris = (prep.arrays[k] for k in ("node_box", "node_child", "tris"))
+    ti = prep.arrays["tooth_i"]
+    thin = []
+    for t in range(prep.teeth):
+        n0, t0 = int(ti[t, 1]), int(ti[t, 0])
+        n1 = int(ti[t + 1, 1]) if t + 1 < prep.teeth else len(box)
+        first, count = {}, {}
+        for n in range(n1 - n0 - 1, -1, -1):  # children come after their parent
+            c0, c1 = child[n0 + n]
+            if c1 < 0:
+                first[n], count[n] = c0, -c1
+            else:
+                first[n], count[n] = min(first[c0], first[c1]), count[c0] + count[c1]
+        for n in range(n1 - n0):
+            rec = box[n0 + n].astype(np.float64)
+            normal = rec[_core.NB_N:_core.NB_N + 3]
+            assert abs(np.linalg.norm(normal) - 1) < 1e-6
+            verts = tris[t0 + first[n]:t0 + first[n] + count[n], :9].reshape(-1, 3).astype(np.float64)
+            s = verts @ normal
+            assert s.min() >= rec[_core.NB_SLO] and s.max() <= rec[_core.NB_SHI]
+            if child[n0 + n, 1] < 0:
+                thin.append((rec[_core.NB_SHI] - rec[_core.NB_SLO]) / np.linalg.norm(rec[3:6] - rec[:3]))
+    assert np.median(thin) < 0.2
+
+
 def test_exact_distance_against_python_fcl_on_separated_blobs():
     fcl = pytest.importorskip("fcl", reason="python-fcl (extra 'test') is the exact mesh-mesh peer")
     rng = np.random.default_rng(7)

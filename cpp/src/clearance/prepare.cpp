@@ -49,17 +49,49 @@ std::vector<float> dipoles(const std::vector<float>& tris, const TreeTopo& bt,
     }
     float* d = &dip[size_t(n) * DIP_STRIDE];
     V3 centre = area > 0 ? V3{float(c[0] / area), float(c[1] / area), float(c[2] / area)}
-                         : (load3(&box[6 * n]) + load3(&box[6 * n + 3])) * 0.5f;
+                         : (load3(&box[NB_STRIDE * n]) + load3(&box[NB_STRIDE * n + 3])) * 0.5f;
     store3(d + DIP_C, centre);
     store3(d + DIP_N, V3{float(a[0]), float(a[1]), float(a[2])});
     float r = 0.f;
     for (int k = 0; k < 8; ++k) {
-      V3 corner{box[6 * n + (k & 1 ? 3 : 0)], box[6 * n + 1 + (k & 2 ? 3 : 0)], box[6 * n + 2 + (k & 4 ? 3 : 0)]};
+      const float* b = &box[NB_STRIDE * size_t(n)];
+      V3 corner{b[k & 1 ? 3 : 0], b[1 + (k & 2 ? 3 : 0)], b[2 + (k & 4 ? 3 : 0)]};
       r = std::max(r, norm(corner - centre));
     }
     d[DIP_R] = r;
   }
   return dip;
+}
+
+// Per BVH node the slab of node_box: the normal is the node's area-weighted mean normal, so a
+// nearly flat patch gets a thin slab. n.x is computed in double; the pad covers the float rounding
+// of the query's dot product for points within a few crown widths (farther ones are far from
+// every node, and an error of 1e-7 of their distance is below that of the distance itself).
+void node_slabs(const std::vector<float>& tris, const TreeTopo& bt, std::vector<float>& box) {
+  for (size_t n = 0; n < bt.first.size(); ++n) {
+    double a[3] = {0, 0, 0};
+    for (int i = bt.first[n]; i < bt.first[n] + bt.count[n]; ++i) {
+      const float* r = &tris[size_t(i) * TRI_STRIDE];
+      const V3 av = cross(load3(r + 3) - load3(r), load3(r + 6) - load3(r));
+      a[0] += av.x; a[1] += av.y; a[2] += av.z;
+    }
+    const double len = std::sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
+    float* b = &box[NB_STRIDE * n];
+    const V3 nrm = len > 0 ? V3{float(a[0] / len), float(a[1] / len), float(a[2] / len)} : V3{0.f, 0.f, 1.f};
+    double lo = 1e300, hi = -1e300, reach = 0;
+    for (int i = bt.first[n]; i < bt.first[n] + bt.count[n]; ++i)
+      for (int k = 0; k < 3; ++k) {
+        const float* v = &tris[size_t(i) * TRI_STRIDE + 3 * k];
+        const double s = double(nrm.x) * v[0] + double(nrm.y) * v[1] + double(nrm.z) * v[2];
+        lo = std::min(lo, s); hi = std::max(hi, s);
+        reach = std::max({reach, std::fabs(double(v[0])), std::fabs(double(v[1])), std::fabs(double(v[2]))});
+      }
+    const double pad = 1e-5 + 1e-6 * reach;
+    store3(b + NB_N, nrm);
+    b[NB_SLO] = float(lo - pad);
+    b[NB_SHI] = float(hi + pad);
+    b[NB_STRIDE - 1] = 0.f;  // unused
+  }
 }
 
 ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spacing, int tooth) {
@@ -88,9 +120,9 @@ ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spaci
   }
   tb.node_child = bt.child;
   const int nn = int(bt.first.size());
-  tb.node_box.resize(size_t(nn) * 6);
+  tb.node_box.resize(size_t(nn) * NB_STRIDE);
   for (int n = 0; n < nn; ++n) {
-    float* b = &tb.node_box[size_t(n) * 6];
+    float* b = &tb.node_box[size_t(n) * NB_STRIDE];
     b[0] = b[1] = b[2] = ORTHO_FLT_MAX;
     b[3] = b[4] = b[5] = -ORTHO_FLT_MAX;
     for (int i = bt.first[n]; i < bt.first[n] + bt.count[n]; ++i)
@@ -100,6 +132,7 @@ ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spaci
         b[3 + k % 3] = std::max(b[3 + k % 3], x);
       }
   }
+  node_slabs(tb.tris, bt, tb.node_box);
   tb.node_dip = dipoles(tb.tris, bt, tb.node_box);
   tb.lo = load3(&tb.node_box[0]);
   tb.hi = load3(&tb.node_box[3]);
@@ -252,7 +285,7 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
     int* ti = &pc.tooth_i[size_t(t) * TI_STRIDE];
     float* tf = &pc.tooth_f[size_t(t) * TF_STRIDE];
     ti[TI_TRI] = append(pc.tris, tb[t].tris, TRI_STRIDE);
-    ti[TI_NODE] = append(pc.node_box, tb[t].node_box, 6);
+    ti[TI_NODE] = append(pc.node_box, tb[t].node_box, NB_STRIDE);
     append(pc.node_child, tb[t].node_child, 2);
     append(pc.node_dip, tb[t].node_dip, DIP_STRIDE);
     ti[TI_SAMP] = append(pc.samples, tb[t].samples, 3);

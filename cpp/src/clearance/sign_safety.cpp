@@ -121,7 +121,7 @@ std::vector<char> clean_triangles(const ClearanceView& g, int t, const std::vect
     stack[sp++] = 0;
     while (sp > 0 && clean[size_t(i)]) {
       const int n = node0 + stack[--sp];
-      if (!boxes_overlap(g.node_box + 6 * size_t(n), lo, hi)) continue;
+      if (!boxes_overlap(g.node_box + NB_STRIDE * size_t(n), lo, hi)) continue;
       const int c0 = g.node_child[2 * n], c1 = g.node_child[2 * n + 1];
       if (c1 >= 0) { stack[sp++] = c0; stack[sp++] = c1; continue; }
       for (int j = c0; j < c0 - c1; ++j) {

@@ -16,7 +16,7 @@
 //   tri_sign [NT, SG_STRIDE] float32 per triangle: face, edge (ab, bc, ca) and vertex (a, b, c)
 //            angle-weighted pseudo-normals and the winding number just off its outer side, or
 //            SG_UNSAFE where the crown is not a clean manifold around the triangle (sign_safety.cpp)
-//   node_box [NN, 6] float32, node_child [NN, 2] int32  triangle BVH (leaf: child = first, -count)
+//   node_box [NN, NB_STRIDE] float32, node_child [NN, 2] int32  triangle BVH (leaf: child = first, -count)
 //   node_dip [NN, DIP_STRIDE] float32 per BVH node: area-weighted centre, area vector, radius
 //            (the dipole term of the fast winding number)
 //   samples [NS, 3] float32, snode [NSN, 4] float32 (centre, radius), snode_child [NSN, 2] int32
@@ -39,6 +39,9 @@ enum ToothFloat { TF_OX = 0, TF_OY, TF_OZ, TF_H, TF_MARGIN, TF_PAD, TF_CT, TF_FO
 enum TriField { TR_V = 0, TRI_STRIDE = 9 };
 enum SignField { SG_N = 0, SG_E = 3, SG_V = 12, SG_W = 21, SG_STRIDE = 24 };
 #define ORTHO_SG_UNSAFE 1e30f
+// node_box per BVH node: box corners, then a slab holding its triangles: unit normal n and the
+// range [lo, hi] of n.x over them (padded for rounding)
+enum BoxField { NB_LO = 0, NB_HI = 3, NB_N = 6, NB_SLO = 9, NB_SHI = 10, NB_STRIDE = 12 };
 enum DipField { DIP_C = 0, DIP_N = 3, DIP_R = 6, DIP_STRIDE = 8 };
 
 struct ClearanceView {

@@ -5,6 +5,14 @@
 #include "orthoplan/clearance/clearance.h"
 #include "orthoplan/common/vec.h"
 
+// g++ on x86-64: lattice_bounds uses SSE (baseline there); nvcc, NVRTC and others the plain loop.
+#if defined(__SSE2__) && !defined(__CUDACC__) && !defined(__CUDACC_RTC__)
+#define ORTHO_HOST_SSE 1
+#include <emmintrin.h>
+#else
+#define ORTHO_HOST_SSE 0
+#endif
+
 namespace orthoplan {
 
 ORTHO_HD float ortho_inf() {
@@ -55,6 +63,16 @@ ORTHO_HD float box_dist2(const float* box, V3 p) {
   return dx * dx + dy * dy + dz * dz;
 }
 
+// Squared lower bound of the distance from p to a BVH node's triangles: its box, or its slab
+// where that is farther (nearly flat nodes, seen from above).
+ORTHO_HD float node_dist2(const float* nb, V3 p, float r2) {
+  const float bd = box_dist2(nb, p);
+  if (bd >= r2) return bd;
+  const float s = dot(load3(nb + NB_N), p);
+  const float ds = ofmax(ofmax(nb[NB_SLO] - s, s - nb[NB_SHI]), 0.f);
+  return ofmax(bd, ds * ds);
+}
+
 struct Closest {
   float d2;   // squared distance (r2max when nothing closer was found)
   V3 point;   // closest point (mesh frame)
@@ -71,7 +89,7 @@ ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2m
   int stack[64];
   float sd2[64];
   int sp = 0;
-  float root = box_dist2(g.node_box + 6 * node0, p);
+  float root = node_dist2(g.node_box + NB_STRIDE * node0, p, best.d2);
   if (root < best.d2) { stack[0] = 0; sd2[0] = root; sp = 1; }
   while (sp > 0) {
     --sp;
@@ -88,8 +106,8 @@ ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2m
       }
       continue;
     }
-    float e0 = box_dist2(g.node_box + 6 * (node0 + c0), p);
-    float e1 = box_dist2(g.node_box + 6 * (node0 + c1), p);
+    float e0 = node_dist2(g.node_box + NB_STRIDE * (node0 + c0), p, best.d2);
+    float e1 = node_dist2(g.node_box + NB_STRIDE * (node0 + c1), p, best.d2);
     int near = c0, far = c1;
     float dn = e0, df = e1;
     if (e1 < e0) { near = c1; far = c0; dn = e1; df = e0; }
@@ -187,13 +205,36 @@ ORTHO_HD bool inside_closed(const ClearanceView& g, int t, const Closest& c, V3 
 // its Jensen error bound, and is exact at the nodes.)
 ORTHO_HD void lattice_bounds(const float* gv, long long sy, long long sz, float tx, float ty, float tz,
                              float h, float trunc, float* lo, float* up) {
-  for (int k = 0; k < 8; ++k) {
-    const float dx = (k & 1) ? 1.f - tx : tx, dy = (k & 2) ? 1.f - ty : ty, dz = (k & 4) ? 1.f - tz : tz;
-    const float r = h * sqrtf(dx * dx + dy * dy + dz * dz);
-    const float v = gv[((k & 4) ? sz : 0) + ((k & 2) ? sy : 0) + (k & 1)];
-    if (v > -trunc) *lo = ofmax(*lo, v - r);
-    if (v < trunc) *up = ofmin(*up, v + r);
+  const float ux = 1.f - tx, uy = 1.f - ty, uz = 1.f - tz;
+  // corner (x, y) of a z layer: qxy[x + 2y] = squared offset in x and y, in cells
+  const float qxy[4] = {tx * tx + ty * ty, ux * ux + ty * ty, tx * tx + uy * uy, ux * ux + uy * uy};
+  const float qz[2] = {tz * tz, uz * uz};
+#if ORTHO_HOST_SSE
+  // the loop below, four corners per instruction (g++ does not vectorise it): same operations in
+  // the same order, so the same bits
+  const __m128 q = _mm_loadu_ps(qxy), hh = _mm_set1_ps(h), pt = _mm_set1_ps(trunc), nt = _mm_set1_ps(-trunc);
+  __m128 l = _mm_set1_ps(*lo), u = _mm_set1_ps(*up);
+  for (int z = 0; z < 2; ++z) {
+    const float* gz = gv + (z ? sz : 0);
+    const __m128 v = _mm_setr_ps(gz[0], gz[1], gz[sy], gz[sy + 1]);
+    const __m128 r = _mm_mul_ps(hh, _mm_sqrt_ps(_mm_add_ps(q, _mm_set1_ps(qz[z]))));
+    const __m128 in_lo = _mm_cmpgt_ps(v, nt), in_up = _mm_cmplt_ps(v, pt);
+    l = _mm_max_ps(l, _mm_or_ps(_mm_and_ps(in_lo, _mm_sub_ps(v, r)), _mm_andnot_ps(in_lo, l)));
+    u = _mm_min_ps(u, _mm_or_ps(_mm_and_ps(in_up, _mm_add_ps(v, r)), _mm_andnot_ps(in_up, u)));
   }
+  l = _mm_max_ps(l, _mm_movehl_ps(l, l));
+  u = _mm_min_ps(u, _mm_movehl_ps(u, u));
+  *lo = _mm_cvtss_f32(_mm_max_ss(l, _mm_shuffle_ps(l, l, 1)));
+  *up = _mm_cvtss_f32(_mm_min_ss(u, _mm_shuffle_ps(u, u, 1)));
+#else
+  for (int z = 0; z < 2; ++z)
+    for (int j = 0; j < 4; ++j) {
+      const float r = h * sqrtf(qxy[j] + qz[z]);
+      const float v = gv[(z ? sz : 0) + ((j & 2) ? sy : 0) + (j & 1)];
+      if (v > -trunc) *lo = ofmax(*lo, v - r);
+      if (v < trunc) *up = ofmin(*up, v + r);
+    }
+#endif
 }
 
 // Bounds of sd_t(p) from tooth t's grids: the coarse grid everywhere in its box, tightened by the
@@ -256,6 +297,13 @@ ORTHO_HD void sample_query(const ClearanceView& g, int tt, const Rigid& M, V3 ps
   // sd(p) < best needs |sd| < best (outside) or p inside with |sd| <= -lb.
   const float r = ofmax(hit->best, in_box ? -lb : 0.f);
   if (!(r > 0.f)) return;
+  if (hit->best < 0.f && *last >= 0) {
+    // the previous query's triangle within -best of p: |sd| <= -best, so sd >= best either side
+    const float* tr = g.tris + (long long)*last * TRI_STRIDE;
+    int feat;
+    const V3 q = closest_on_triangle(p, load3(tr), load3(tr + 3), load3(tr + 6), &feat);
+    if (sqrtf(norm2(p - q)) <= -hit->best) return;
+  }
   const Closest c = closest_hinted(g, tt, p, (r == ortho_inf()) ? r : (r + 1e-6f) * (r + 1e-6f), last);
   if (c.tri < 0) return;
   const float d = sqrtf(c.d2);
@@ -300,7 +348,8 @@ ORTHO_HD void min_signed_distance(const ClearanceView& g, int ts, int tt, const 
       const float lbc = slb[sp] + g.snode[4 * n + 3];
       for (int i = samp0 + c0; i < samp0 + c0 - c1; ++i) {
         const V3 ps = load3(g.samples + 3 * (long long)i);
-        if (lbc - norm(ps - centre) >= hit->best) continue;
+        const float room = lbc - hit->best;  // prune when |ps - centre| <= room
+        if (room >= 0.f && norm2(ps - centre) <= room * room) continue;
         sample_query(g, tt, M, ps, i, dir, hit, &last);
       }
       continue;
