@@ -119,13 +119,18 @@ ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2m
 
 // closest_on_tooth for a run of nearby points: *last is the closest triangle of the previous
 // point (neighbours mostly share it), or -1; its distance caps the search radius. Updated when a
-// triangle is found.
-ORTHO_HD Closest closest_hinted(const ClearanceView& g, int t, V3 p, float r2max, int* last) {
+// triangle is found. A hint within `stop` of p is returned as it is, without a search (callers
+// that only need to know that some triangle is that close).
+ORTHO_HD Closest closest_hinted(const ClearanceView& g, int t, V3 p, float r2max, int* last,
+                                float stop = -1.f) {
   if (*last >= 0) {
     const float* tr = g.tris + (long long)*last * TRI_STRIDE;
-    int feat;
-    const float d2 = norm2(p - closest_on_triangle(p, load3(tr), load3(tr + 3), load3(tr + 6), &feat));
-    r2max = ofmin(r2max, d2 * (1.f + 1e-5f) + 1e-12f);
+    Closest h;
+    h.point = closest_on_triangle(p, load3(tr), load3(tr + 3), load3(tr + 6), &h.feat);
+    h.d2 = norm2(p - h.point);
+    h.tri = *last;
+    if (sqrtf(h.d2) <= stop) return h;
+    r2max = ofmin(r2max, h.d2 * (1.f + 1e-5f) + 1e-12f);
   }
   const Closest c = closest_on_tooth(g, t, p, r2max);
   if (c.tri >= 0) *last = c.tri;
@@ -297,14 +302,10 @@ ORTHO_HD void sample_query(const ClearanceView& g, int tt, const Rigid& M, V3 ps
   // sd(p) < best needs |sd| < best (outside) or p inside with |sd| <= -lb.
   const float r = ofmax(hit->best, in_box ? -lb : 0.f);
   if (!(r > 0.f)) return;
-  if (hit->best < 0.f && *last >= 0) {
-    // the previous query's triangle within -best of p: |sd| <= -best, so sd >= best either side
-    const float* tr = g.tris + (long long)*last * TRI_STRIDE;
-    int feat;
-    const V3 q = closest_on_triangle(p, load3(tr), load3(tr + 3), load3(tr + 6), &feat);
-    if (sqrtf(norm2(p - q)) <= -hit->best) return;
-  }
-  const Closest c = closest_hinted(g, tt, p, (r == ortho_inf()) ? r : (r + 1e-6f) * (r + 1e-6f), last);
+  // with best < 0, any triangle within -best of p settles it (|sd| <= -best, so sd >= best either
+  // side): the previous query's triangle often is one
+  const Closest c = closest_hinted(g, tt, p, (r == ortho_inf()) ? r : (r + 1e-6f) * (r + 1e-6f), last,
+                                   -hit->best);
   if (c.tri < 0) return;
   const float d = sqrtf(c.d2);
   if (d <= -hit->best) return;  // best <= 0 and |sd| too small: neither sign improves it
