@@ -48,13 +48,13 @@ std::vector<float> dipoles(const std::vector<float>& tris, const TreeTopo& bt,
       area += w;
     }
     float* d = &dip[size_t(n) * DIP_STRIDE];
+    const float* b = &box[NB_STRIDE * size_t(n)];
     V3 centre = area > 0 ? V3{float(c[0] / area), float(c[1] / area), float(c[2] / area)}
-                         : (load3(&box[NB_STRIDE * n]) + load3(&box[NB_STRIDE * n + 3])) * 0.5f;
+                         : (load3(b + NB_LO) + load3(b + NB_HI)) * 0.5f;
     store3(d + DIP_C, centre);
     store3(d + DIP_N, V3{float(a[0]), float(a[1]), float(a[2])});
     float r = 0.f;
     for (int k = 0; k < 8; ++k) {
-      const float* b = &box[NB_STRIDE * size_t(n)];
       V3 corner{b[k & 1 ? 3 : 0], b[1 + (k & 2 ? 3 : 0)], b[2 + (k & 4 ? 3 : 0)]};
       r = std::max(r, norm(corner - centre));
     }
@@ -63,18 +63,16 @@ std::vector<float> dipoles(const std::vector<float>& tris, const TreeTopo& bt,
   return dip;
 }
 
-// Per BVH node the slab of node_box: the normal is the node's area-weighted mean normal, so a
-// nearly flat patch gets a thin slab. n.x is computed in double; the pad covers the float rounding
-// of the query's dot product for points within a few crown widths (farther ones are far from
-// every node, and an error of 1e-7 of their distance is below that of the distance itself).
-void node_slabs(const std::vector<float>& tris, const TreeTopo& bt, std::vector<float>& box) {
+// Per BVH node the slab of node_box: the normal is the direction of the node's area vector (from
+// its dipole record), so a nearly flat patch gets a thin slab. n.x is computed in double; the pad
+// covers the float rounding of the query's dot product for points within a few crown widths
+// (farther ones are far from every node, and an error of 1e-7 of their distance is below that of
+// the distance itself).
+void node_slabs(const std::vector<float>& tris, const TreeTopo& bt, const std::vector<float>& dip,
+                std::vector<float>& box) {
   for (size_t n = 0; n < bt.first.size(); ++n) {
-    double a[3] = {0, 0, 0};
-    for (int i = bt.first[n]; i < bt.first[n] + bt.count[n]; ++i) {
-      const float* r = &tris[size_t(i) * TRI_STRIDE];
-      const V3 av = cross(load3(r + 3) - load3(r), load3(r + 6) - load3(r));
-      a[0] += av.x; a[1] += av.y; a[2] += av.z;
-    }
+    const float* av = &dip[DIP_STRIDE * n + DIP_N];
+    const double a[3] = {av[0], av[1], av[2]};
     const double len = std::sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
     float* b = &box[NB_STRIDE * n];
     const V3 nrm = len > 0 ? V3{float(a[0] / len), float(a[1] / len), float(a[2] / len)} : V3{0.f, 0.f, 1.f};
@@ -132,8 +130,8 @@ ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spaci
         b[3 + k % 3] = std::max(b[3 + k % 3], x);
       }
   }
-  node_slabs(tb.tris, bt, tb.node_box);
   tb.node_dip = dipoles(tb.tris, bt, tb.node_box);
+  node_slabs(tb.tris, bt, tb.node_dip, tb.node_box);
   tb.lo = load3(&tb.node_box[0]);
   tb.hi = load3(&tb.node_box[3]);
   std::vector<V3> samp = surface_samples(c, spacing);
