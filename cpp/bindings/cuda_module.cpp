@@ -21,17 +21,12 @@ void download(py::array& dst, uintptr_t src) {
   oc::download(dst.mutable_data(), src, size_t(dst.nbytes()));
 }
 
-// ptrs: the eleven prepared arrays' device addresses in ClearanceView order.
+// ptrs: the twelve prepared arrays' device addresses in ClearanceView order.
 orthoplan::ClearanceView view(const py::tuple& ptrs) {
-  orthoplan::bind::require(ptrs.size() == 11, "prepared: expected 11 device pointers");
-  auto p = [&](int i) { return ptrs[i].cast<uintptr_t>(); };
-  return orthoplan::ClearanceView{
-      reinterpret_cast<const int*>(p(0)), reinterpret_cast<const float*>(p(1)),
-      reinterpret_cast<const float*>(p(2)), reinterpret_cast<const float*>(p(3)),
-      reinterpret_cast<const float*>(p(4)), reinterpret_cast<const int*>(p(5)),
-      reinterpret_cast<const float*>(p(6)), reinterpret_cast<const float*>(p(7)),
-      reinterpret_cast<const float*>(p(8)), reinterpret_cast<const int*>(p(9)),
-      reinterpret_cast<const float*>(p(10))};
+  orthoplan::bind::require(ptrs.size() == 12, "prepared: expected 12 device pointers");
+  auto f = [&](int i) { return reinterpret_cast<const float*>(ptrs[i].cast<uintptr_t>()); };
+  auto n = [&](int i) { return reinterpret_cast<const int*>(ptrs[i].cast<uintptr_t>()); };
+  return orthoplan::ClearanceView{n(0), f(1), f(2), f(3), n(4), f(5), f(6), n(7), f(8), f(9), n(10), f(11)};
 }
 
 void clearance(const py::tuple& ptrs, uintptr_t poses, int B, int S, int T, uintptr_t pairs,

@@ -144,35 +144,48 @@ def test_closed_crowns_are_watertight_and_outward(backend):
         assert len(prep.samples(t)) >= prep.stats["verts"][t]
 
 
-def test_bvh_slabs_hold_their_triangles_and_are_thin_at_leaves():
-    """Every triangle-BVH node's slab (unit normal, range of n.x) holds all its triangles' vertices,
-    so the slab distance is a true lower bound; leaves, nearly flat on a real crown, get slabs far
-    thinner than their boxes, which is what lets the closest-point search skip them."""
+def test_wide_bvh_bounds_hold_their_triangles_and_leaf_slabs_are_thin():
+    """Every child of every wide BVH node holds its triangles in its box and its slab (unit normal,
+    range of n.x), so both distances are true lower bounds; the leaves reached from the root cover
+    each triangle once; leaves, nearly flat on a real crown, get slabs far thinner than their
+    boxes, which is what lets the closest-point search skip them."""
     from orthoplan.kernels import _core
 
     prep = K.prepare_case(arch_teeth("P2", "upper")[:4])
-    box, child, tris = (prep.arrays[k] for k in ("node_box", "node_child", "tris"))
-    ti = prep.arrays["tooth_i"]
+    wb, wr, tris, ti = (prep.arrays[k] for k in ("wide_box", "wide_ref", "tris", "tooth_i"))
+    lo_f, hi_f, n_f, (slo_f, shi_f) = (list(_core.WB_FIELDS[k]) for k in ("lo", "hi", "normal", "slab"))
+    (wide_col,) = _core.TI_OFFSETS["wide_ref"]
     thin = []
     for t in range(prep.teeth):
-        n0, t0 = int(ti[t, 1]), int(ti[t, 0])
-        n1 = int(ti[t + 1, 1]) if t + 1 < prep.teeth else len(box)
-        first, count = {}, {}
-        for n in range(n1 - n0 - 1, -1, -1):  # children come after their parent
-            c0, c1 = child[n0 + n]
-            if c1 < 0:
-                first[n], count[n] = c0, -c1
-            else:
-                first[n], count[n] = min(first[c0], first[c1]), count[c0] + count[c1]
-        for n in range(n1 - n0):
-            rec = box[n0 + n].astype(np.float64)
-            normal = rec[_core.NB_N:_core.NB_N + 3]
-            assert abs(np.linalg.norm(normal) - 1) < 1e-6
-            verts = tris[t0 + first[n]:t0 + first[n] + count[n], :9].reshape(-1, 3).astype(np.float64)
-            s = verts @ normal
-            assert s.min() >= rec[_core.NB_SLO] and s.max() <= rec[_core.NB_SHI]
-            if child[n0 + n, 1] < 0:
-                thin.append((rec[_core.NB_SHI] - rec[_core.NB_SLO]) / np.linalg.norm(rec[3:6] - rec[:3]))
+        w0, t0 = int(ti[t, wide_col]), int(ti[t, 0])
+        t1 = int(ti[t + 1, 0]) if t + 1 < prep.teeth else len(tris)
+
+        def triangles(ref: int, w0: int = w0) -> list[int]:
+            if ref < 0:
+                code = -1 - ref
+                return list(range(code >> 3, (code >> 3) + (code & 7)))
+            return [i for k in range(4) for i in triangles(int(wr[w0 + ref, k]))]
+
+        assert sorted(triangles(0)) == list(range(t1 - t0))
+        stack = [0]
+        while stack:
+            w = w0 + stack.pop()
+            for k in range(4):
+                ref = int(wr[w, k])
+                lo, hi = wb[w, [f + k for f in lo_f]], wb[w, [f + k for f in hi_f]]
+                if (lo > hi).any():  # empty slot: inverted box, empty leaf
+                    assert ref == -1
+                    continue
+                verts = tris[[t0 + i for i in triangles(ref)], :9].reshape(-1, 3).astype(np.float64)
+                assert (verts.min(0) >= lo).all() and (verts.max(0) <= hi).all()
+                normal = wb[w, [f + k for f in n_f]].astype(np.float64)
+                assert abs(np.linalg.norm(normal) - 1) < 1e-6
+                s = verts @ normal
+                assert s.min() >= wb[w, slo_f + k] and s.max() <= wb[w, shi_f + k]
+                if ref >= 0:
+                    stack.append(ref)
+                else:
+                    thin.append((wb[w, shi_f + k] - wb[w, slo_f + k]) / np.linalg.norm(hi - lo))
     assert np.median(thin) < 0.2
 
 

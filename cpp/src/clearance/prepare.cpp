@@ -21,9 +21,14 @@ constexpr float kMinMargin = 1.0f;  // mm
 constexpr float kCoarseReach = 2.5f;
 constexpr long long kMaxGridNodes = 16LL << 20;  // per tooth: 64 MiB of float32
 
+// Per binary BVH node while building: box corners, then a slab holding its triangles: unit normal
+// n and the range [lo, hi] of n.x over them (padded for rounding). The kernels read them from the
+// wide tree (collapse_wide).
+enum BoxField { NB_LO = 0, NB_HI = 3, NB_N = 6, NB_SLO = 9, NB_SHI = 10, NB_STRIDE = 11 };
+
 struct ToothBuild {
-  std::vector<float> tris, node_box, node_dip, samples, snode;
-  std::vector<int> node_child, snode_child, faces;  // faces: vertex ids in BVH order
+  std::vector<float> tris, node_box, node_dip, wide_box, samples, snode;
+  std::vector<int> node_child, wide_ref, snode_child, faces;  // faces: vertex ids in BVH order
   int nverts = 0;
   V3 lo, hi;
   int stats[ST_STRIDE];
@@ -88,7 +93,48 @@ void node_slabs(const std::vector<float>& tris, const TreeTopo& bt, const std::v
     store3(b + NB_N, nrm);
     b[NB_SLO] = float(lo - pad);
     b[NB_SHI] = float(hi + pad);
-    b[NB_STRIDE - 1] = 0.f;  // unused
+  }
+}
+
+// The binary tree collapsed to four children per node: wide node k stands for binary node src[k]
+// and holds its grandchildren (a leaf child stands in for its own children). A search then bounds
+// four children per visit, side by side, and walks half as many levels.
+void collapse_wide(const TreeTopo& bt, const std::vector<float>& box, std::vector<float>& wbox,
+                   std::vector<int>& wref) {
+  const auto leaf = [&](int n) { return bt.child[2 * size_t(n) + 1] < 0; };
+  std::vector<int> src{0};
+  for (size_t k = 0; k < src.size(); ++k) {
+    const int n = src[k];
+    int kids[4], m = 0;
+    if (leaf(n)) kids[m++] = n;  // a tree of one leaf
+    else
+      for (int c : {bt.child[2 * size_t(n)], bt.child[2 * size_t(n) + 1]}) {
+        if (leaf(c)) { kids[m++] = c; continue; }
+        kids[m++] = bt.child[2 * size_t(c)];
+        kids[m++] = bt.child[2 * size_t(c) + 1];
+      }
+    wbox.resize((k + 1) * WB_STRIDE, 0.f);
+    wref.resize((k + 1) * 4);
+    float* w = &wbox[k * WB_STRIDE];
+    for (int j = 0; j < 4; ++j) {
+      if (j >= m) {  // empty: an inverted box is infinitely far from every point
+        w[WB_LOX + j] = w[WB_LOY + j] = w[WB_LOZ + j] = ORTHO_FLT_MAX;
+        w[WB_HIX + j] = w[WB_HIY + j] = w[WB_HIZ + j] = -ORTHO_FLT_MAX;
+        wref[4 * k + j] = ORTHO_WIDE_LEAF(0, 0);
+        continue;
+      }
+      const int c = kids[j];
+      const float* b = &box[NB_STRIDE * size_t(c)];
+      const int at[11] = {WB_LOX, WB_LOY, WB_LOZ, WB_HIX, WB_HIY, WB_HIZ, WB_NX, WB_NY, WB_NZ, WB_SLO, WB_SHI};
+      for (int f = 0; f < 11; ++f) w[at[f] + j] = b[f];
+      if (leaf(c)) {
+        if (bt.count[c] > 7) throw std::invalid_argument("meshes: triangle tree leaf too large");
+        wref[4 * k + j] = ORTHO_WIDE_LEAF(bt.first[c], bt.count[c]);
+      } else {
+        wref[4 * k + j] = int(src.size());
+        src.push_back(c);
+      }
+    }
   }
 }
 
@@ -108,7 +154,7 @@ ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spaci
     cen[i] = (load3(r) + load3(r + 3) + load3(r + 6)) * (1.f / 3.f);
   }
   TreeTopo bt = build_median_tree(cen, kTriLeaf);
-  if (bt.depth > 60) throw std::invalid_argument("meshes: triangle tree too deep");
+  if (bt.depth > 40) throw std::invalid_argument("meshes: triangle tree too deep");
   tb.tris.resize(recs.size());
   tb.faces.resize(size_t(ntri) * 3);
   tb.nverts = int(c.verts.size());
@@ -132,6 +178,7 @@ ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spaci
   }
   tb.node_dip = dipoles(tb.tris, bt, tb.node_box);
   node_slabs(tb.tris, bt, tb.node_dip, tb.node_box);
+  collapse_wide(bt, tb.node_box, tb.wide_box, tb.wide_ref);
   tb.lo = load3(&tb.node_box[0]);
   tb.hi = load3(&tb.node_box[3]);
   std::vector<V3> samp = surface_samples(c, spacing);
@@ -283,9 +330,10 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
     int* ti = &pc.tooth_i[size_t(t) * TI_STRIDE];
     float* tf = &pc.tooth_f[size_t(t) * TF_STRIDE];
     ti[TI_TRI] = append(pc.tris, tb[t].tris, TRI_STRIDE);
-    ti[TI_NODE] = append(pc.node_box, tb[t].node_box, NB_STRIDE);
-    append(pc.node_child, tb[t].node_child, 2);
+    ti[TI_NODE] = append(pc.node_child, tb[t].node_child, 2);
     append(pc.node_dip, tb[t].node_dip, DIP_STRIDE);
+    ti[TI_WIDE] = append(pc.wide_box, tb[t].wide_box, WB_STRIDE);
+    append(pc.wide_ref, tb[t].wide_ref, 4);
     ti[TI_SAMP] = append(pc.samples, tb[t].samples, 3);
     ti[TI_SNODE] = append(pc.snode, tb[t].snode, 4);
     append(pc.snode_child, tb[t].snode_child, 2);

@@ -97,14 +97,9 @@ bool triangles_touch(const Tri& a, const Tri& b) {
   return false;
 }
 
-bool boxes_overlap(const float* box, V3 lo, V3 hi) {
-  return box[0] <= hi.x && box[3] >= lo.x && box[1] <= hi.y && box[4] >= lo.y && box[2] <= hi.z &&
-         box[5] >= lo.z;
-}
-
-// clean[i]: no triangle without a common vertex touches triangle i (BVH box traversal).
+// clean[i]: no triangle without a common vertex touches triangle i (wide BVH box traversal).
 std::vector<char> clean_triangles(const ClearanceView& g, int t, const std::vector<int>& faces) {
-  const int node0 = g.tooth_i[t * TI_STRIDE + TI_NODE], tri0 = g.tooth_i[t * TI_STRIDE + TI_TRI];
+  const int wide0 = g.tooth_i[t * TI_STRIDE + TI_WIDE], tri0 = g.tooth_i[t * TI_STRIDE + TI_TRI];
   const int nt = int(faces.size() / 3);
   std::vector<char> clean(size_t(nt), 1);
 #pragma omp parallel for schedule(dynamic, 64)
@@ -117,14 +112,20 @@ std::vector<char> clean_triangles(const ClearanceView& g, int t, const std::vect
     }
     lo = lo - V3{kTouch, kTouch, kTouch};
     hi = hi + V3{kTouch, kTouch, kTouch};
-    int stack[64], sp = 0;  // depth <= 60, checked when built
+    int stack[64], sp = 0;  // wide depth <= 20, checked when built: at most 61 entries
     stack[sp++] = 0;
     while (sp > 0 && clean[size_t(i)]) {
-      const int n = node0 + stack[--sp];
-      if (!boxes_overlap(g.node_box + NB_STRIDE * size_t(n), lo, hi)) continue;
-      const int c0 = g.node_child[2 * n], c1 = g.node_child[2 * n + 1];
-      if (c1 >= 0) { stack[sp++] = c0; stack[sp++] = c1; continue; }
-      for (int j = c0; j < c0 - c1; ++j) {
+      const int ref = stack[--sp];
+      if (ref >= 0) {
+        const float* w = g.wide_box + size_t(wide0 + ref) * WB_STRIDE;
+        for (int k = 0; k < 4; ++k)
+          if (w[WB_LOX + k] <= hi.x && w[WB_HIX + k] >= lo.x && w[WB_LOY + k] <= hi.y &&
+              w[WB_HIY + k] >= lo.y && w[WB_LOZ + k] <= hi.z && w[WB_HIZ + k] >= lo.z)
+            stack[sp++] = g.wide_ref[4 * size_t(wide0 + ref) + k];
+        continue;
+      }
+      const int code = -1 - ref;
+      for (int j = code >> 3; j < (code >> 3) + (code & 7); ++j) {
         const int* fi = &faces[3 * size_t(i)];
         const int* fj = &faces[3 * size_t(j)];
         bool shared = false;

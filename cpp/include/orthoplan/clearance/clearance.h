@@ -16,9 +16,14 @@
 //   tri_sign [NT, SG_STRIDE] float32 per triangle: face, edge (ab, bc, ca) and vertex (a, b, c)
 //            angle-weighted pseudo-normals and the winding number just off its outer side, or
 //            SG_UNSAFE where the crown is not a clean manifold around the triangle (sign_safety.cpp)
-//   node_box [NN, NB_STRIDE] float32, node_child [NN, 2] int32  triangle BVH (leaf: child = first, -count)
-//   node_dip [NN, DIP_STRIDE] float32 per BVH node: area-weighted centre, area vector, radius
-//            (the dipole term of the fast winding number)
+//   node_child [NN, 2] int32  binary triangle BVH (leaf: child = first, -count), and per node
+//   node_dip [NN, DIP_STRIDE] float32 area-weighted centre, area vector, radius (the dipole term
+//            of the fast winding number)
+//   wide_box [NW, WB_STRIDE] float32, wide_ref [NW, 4] int32  the same tree collapsed to four
+//            children per node (two levels in one), for closest-point searches: per child its box
+//            and slab (unit normal n, range of n.x over its triangles, padded for rounding), four
+//            children side by side per field; wide_ref per child: a wide node, or a leaf
+//            (wide_leaf), or an empty slot whose box is inverted
 //   samples [NS, 3] float32, snode [NSN, 4] float32 (centre, radius), snode_child [NSN, 2] int32
 //   grid    [NG] float32 signed distance at grid nodes (x fastest), same sign rule: per tooth a
 //            coarse grid over the crown's box plus the margin, exact where |sd| < ct and +-ct
@@ -33,15 +38,17 @@
 namespace orthoplan {
 
 enum ToothInt { TI_TRI = 0, TI_NODE, TI_SAMP, TI_SNODE, TI_GRID, TI_NX, TI_NY, TI_NZ, TI_FGRID, TI_FNX,
-                TI_FNY, TI_FNZ, TI_STRIDE };
+                TI_FNY, TI_FNZ, TI_WIDE, TI_STRIDE };
 enum ToothFloat { TF_OX = 0, TF_OY, TF_OZ, TF_H, TF_MARGIN, TF_PAD, TF_CT, TF_FOX, TF_FOY, TF_FOZ, TF_FH,
                   TF_FT, TF_STRIDE };
 enum TriField { TR_V = 0, TRI_STRIDE = 9 };
 enum SignField { SG_N = 0, SG_E = 3, SG_V = 12, SG_W = 21, SG_STRIDE = 24 };
 #define ORTHO_SG_UNSAFE 1e30f
-// node_box per BVH node: box corners, then a slab holding its triangles: unit normal n and the
-// range [lo, hi] of n.x over them (padded for rounding)
-enum BoxField { NB_LO = 0, NB_HI = 3, NB_N = 6, NB_SLO = 9, NB_SHI = 10, NB_STRIDE = 12 };
+// wide_box row: field f of child k at f + k (four children side by side); 192 bytes per row
+enum WideField { WB_LOX = 0, WB_LOY = 4, WB_LOZ = 8, WB_HIX = 12, WB_HIY = 16, WB_HIZ = 20, WB_NX = 24,
+                 WB_NY = 28, WB_NZ = 32, WB_SLO = 36, WB_SHI = 40, WB_STRIDE = 48 };
+// wide_ref of a leaf holding triangles [first, first + count), count <= 7; refs >= 0 are wide nodes
+#define ORTHO_WIDE_LEAF(first, count) (-1 - (((first) << 3) | (count)))
 enum DipField { DIP_C = 0, DIP_N = 3, DIP_R = 6, DIP_STRIDE = 8 };
 
 struct ClearanceView {
@@ -49,9 +56,10 @@ struct ClearanceView {
   const float* tooth_f;
   const float* tris;
   const float* tri_sign;
-  const float* node_box;
   const int* node_child;
   const float* node_dip;
+  const float* wide_box;
+  const int* wide_ref;
   const float* samples;
   const float* snode;
   const int* snode_child;

@@ -56,21 +56,36 @@ ORTHO_HD V3 closest_on_triangle(V3 p, V3 a, V3 b, V3 c, int* feat) {
   return a + ab * (vb * inv) + ac * (vc * inv);
 }
 
-ORTHO_HD float box_dist2(const float* box, V3 p) {
-  float dx = ofmax(ofmax(box[0] - p.x, 0.f), p.x - box[3]);
-  float dy = ofmax(ofmax(box[1] - p.y, 0.f), p.y - box[4]);
-  float dz = ofmax(ofmax(box[2] - p.z, 0.f), p.z - box[5]);
-  return dx * dx + dy * dy + dz * dz;
-}
-
-// Squared lower bound of the distance from p to a BVH node's triangles: its box, or its slab
-// where that is farther (nearly flat nodes, seen from above).
-ORTHO_HD float node_dist2(const float* nb, V3 p, float r2) {
-  const float bd = box_dist2(nb, p);
-  if (bd >= r2) return bd;
-  const float s = dot(load3(nb + NB_N), p);
-  const float ds = ofmax(ofmax(nb[NB_SLO] - s, s - nb[NB_SHI]), 0.f);
-  return ofmax(bd, ds * ds);
+// Squared lower bounds of the distance from p to the triangles of each of a wide node's four
+// children: the child's box, or its slab where that is farther (nearly flat nodes, seen from
+// above). An empty slot's inverted box gives +inf.
+ORTHO_HD void wide_dist2(const float* w, V3 p, float* d) {
+#if ORTHO_HOST_SSE
+  // the loop below, four children per instruction: same operations in the same order
+  const __m128 px = _mm_set1_ps(p.x), py = _mm_set1_ps(p.y), pz = _mm_set1_ps(p.z), zero = _mm_setzero_ps();
+  const __m128 dx = _mm_max_ps(_mm_max_ps(_mm_sub_ps(_mm_loadu_ps(w + WB_LOX), px), zero),
+                               _mm_sub_ps(px, _mm_loadu_ps(w + WB_HIX)));
+  const __m128 dy = _mm_max_ps(_mm_max_ps(_mm_sub_ps(_mm_loadu_ps(w + WB_LOY), py), zero),
+                               _mm_sub_ps(py, _mm_loadu_ps(w + WB_HIY)));
+  const __m128 dz = _mm_max_ps(_mm_max_ps(_mm_sub_ps(_mm_loadu_ps(w + WB_LOZ), pz), zero),
+                               _mm_sub_ps(pz, _mm_loadu_ps(w + WB_HIZ)));
+  const __m128 bd = _mm_add_ps(_mm_add_ps(_mm_mul_ps(dx, dx), _mm_mul_ps(dy, dy)), _mm_mul_ps(dz, dz));
+  const __m128 s = _mm_add_ps(_mm_add_ps(_mm_mul_ps(_mm_loadu_ps(w + WB_NX), px), _mm_mul_ps(_mm_loadu_ps(w + WB_NY), py)),
+                              _mm_mul_ps(_mm_loadu_ps(w + WB_NZ), pz));
+  const __m128 ds = _mm_max_ps(_mm_max_ps(_mm_sub_ps(_mm_loadu_ps(w + WB_SLO), s), _mm_sub_ps(s, _mm_loadu_ps(w + WB_SHI))),
+                               zero);
+  _mm_storeu_ps(d, _mm_max_ps(bd, _mm_mul_ps(ds, ds)));
+#else
+  for (int k = 0; k < 4; ++k) {
+    const float dx = ofmax(ofmax(w[WB_LOX + k] - p.x, 0.f), p.x - w[WB_HIX + k]);
+    const float dy = ofmax(ofmax(w[WB_LOY + k] - p.y, 0.f), p.y - w[WB_HIY + k]);
+    const float dz = ofmax(ofmax(w[WB_LOZ + k] - p.z, 0.f), p.z - w[WB_HIZ + k]);
+    const float bd = dx * dx + dy * dy + dz * dz;
+    const float s = w[WB_NX + k] * p.x + w[WB_NY + k] * p.y + w[WB_NZ + k] * p.z;
+    const float ds = ofmax(ofmax(w[WB_SLO + k] - s, s - w[WB_SHI + k]), 0.f);
+    d[k] = ofmax(bd, ds * ds);
+  }
+#endif
 }
 
 struct Closest {
@@ -81,23 +96,25 @@ struct Closest {
 };
 
 // Closest point of tooth t's capped surface to p (mesh frame), searching within sqrt(r2max).
+// Depth first over the wide tree, nearest child first.
 ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2max) {
-  const int node0 = g.tooth_i[t * TI_STRIDE + TI_NODE];
+  const int wide0 = g.tooth_i[t * TI_STRIDE + TI_WIDE];
   const int tri0 = g.tooth_i[t * TI_STRIDE + TI_TRI];
   Closest best;
   best.d2 = r2max; best.tri = -1; best.point = p; best.feat = 6;
+  // a visit pops one entry and pushes at most four: wide depth <= 20 (binary depth <= 40, checked
+  // when built) bounds the stack at 61 entries
   int stack[64];
   float sd2[64];
-  int sp = 0;
-  float root = node_dist2(g.node_box + NB_STRIDE * node0, p, best.d2);
-  if (root < best.d2) { stack[0] = 0; sd2[0] = root; sp = 1; }
+  stack[0] = 0; sd2[0] = 0.f;
+  int sp = 1;
   while (sp > 0) {
     --sp;
     if (sd2[sp] >= best.d2) continue;
-    const int n = node0 + stack[sp];
-    const int c0 = g.node_child[2 * n], c1 = g.node_child[2 * n + 1];
-    if (c1 < 0) {  // leaf: triangles [c0, c0 - c1)
-      for (int i = c0; i < c0 - c1; ++i) {
+    const int ref = stack[sp];
+    if (ref < 0) {  // leaf: triangles [first, first + count)
+      const int code = -1 - ref, first = code >> 3;
+      for (int i = first; i < first + (code & 7); ++i) {
         const float* tr = g.tris + (long long)(tri0 + i) * TRI_STRIDE;
         int feat;
         V3 q = closest_on_triangle(p, load3(tr), load3(tr + 3), load3(tr + 6), &feat);
@@ -106,13 +123,18 @@ ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2m
       }
       continue;
     }
-    float e0 = node_dist2(g.node_box + NB_STRIDE * (node0 + c0), p, best.d2);
-    float e1 = node_dist2(g.node_box + NB_STRIDE * (node0 + c1), p, best.d2);
-    int near = c0, far = c1;
-    float dn = e0, df = e1;
-    if (e1 < e0) { near = c1; far = c0; dn = e1; df = e0; }
-    if (df < best.d2 && sp < 63) { stack[sp] = far; sd2[sp] = df; ++sp; }
-    if (dn < best.d2 && sp < 63) { stack[sp] = near; sd2[sp] = dn; ++sp; }
+    const long long w = (long long)(wide0 + ref);
+    float d[4];
+    wide_dist2(g.wide_box + w * WB_STRIDE, p, d);
+    int order[4], m = 0;  // children within the radius, farthest first (popped last)
+    for (int k = 0; k < 4; ++k) {
+      if (!(d[k] < best.d2)) continue;
+      int j = m++;
+      for (; j > 0 && d[order[j - 1]] < d[k]; --j) order[j] = order[j - 1];
+      order[j] = k;
+    }
+    const int* wr = g.wide_ref + 4 * w;
+    for (int j = 0; j < m && sp < 64; ++j) { stack[sp] = wr[order[j]]; sd2[sp] = d[order[j]]; ++sp; }
   }
   return best;
 }
