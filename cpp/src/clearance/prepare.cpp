@@ -346,6 +346,7 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
     long long nodes = n[0] * n[1] * n[2];
     tf[TF_OX] = tb[t].lo.x - margin; tf[TF_OY] = tb[t].lo.y - margin; tf[TF_OZ] = tb[t].lo.z - margin;
     tf[TF_H] = h;
+    tf[TF_IH] = 1.f / h;
     tf[TF_MARGIN] = margin;
     tf[TF_PAD] = 1e-4f * h + 1e-5f;  // float rounding of the cone bounds
     tf[TF_CT] = std::max(kCoarseReach, 4.f * h);
@@ -359,6 +360,7 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
       tf[TF_FOX] = tb[t].lo.x - fcells * fh; tf[TF_FOY] = tb[t].lo.y - fcells * fh;
       tf[TF_FOZ] = tb[t].lo.z - fcells * fh;
       tf[TF_FH] = fh;
+      tf[TF_FIH] = 1.f / fh;
       tf[TF_FT] = fine_band;
     }
     goff[t + 1] = goff[t] + nodes;

@@ -11,7 +11,8 @@
 // Prepared per-case structures (built once by prepare.cpp, all coordinates in mesh frame, mm):
 //   tooth_i [T, TI_STRIDE] int32   offsets and grid dimensions of each tooth
 //   tooth_f [T, TF_STRIDE] float32 grid origin, spacing, margin, rounding pad of the error bound and
-//            truncation distance ct; the fine grid's origin, spacing and truncation distance ft
+//            truncation distance ct; the fine grid's origin, spacing and truncation distance ft;
+//            the reciprocals of both spacings (a lookup multiplies instead of dividing)
 //   tris    [NT, TRI_STRIDE] float32 capped triangles (3 vertices, outward winding)
 //   tri_sign [NT, SG_STRIDE] float32 per triangle: face, edge (ab, bc, ca) and vertex (a, b, c)
 //            angle-weighted pseudo-normals and the winding number just off its outer side, or
@@ -40,7 +41,7 @@ namespace orthoplan {
 enum ToothInt { TI_TRI = 0, TI_NODE, TI_SAMP, TI_SNODE, TI_GRID, TI_NX, TI_NY, TI_NZ, TI_FGRID, TI_FNX,
                 TI_FNY, TI_FNZ, TI_WIDE, TI_STRIDE };
 enum ToothFloat { TF_OX = 0, TF_OY, TF_OZ, TF_H, TF_MARGIN, TF_PAD, TF_CT, TF_FOX, TF_FOY, TF_FOZ, TF_FH,
-                  TF_FT, TF_STRIDE };
+                  TF_FT, TF_IH, TF_FIH, TF_STRIDE };
 enum TriField { TR_V = 0, TRI_STRIDE = 9 };
 enum SignField { SG_N = 0, SG_E = 3, SG_V = 12, SG_W = 21, SG_STRIDE = 24 };
 #define ORTHO_SG_UNSAFE 1e30f

@@ -274,7 +274,8 @@ ORTHO_HD float grid_bounds(const ClearanceView& g, int t, V3 p, float need, floa
   const float* tf = g.tooth_f + t * TF_STRIDE;
   const int nx = ti[TI_NX], ny = ti[TI_NY], nz = ti[TI_NZ];
   const float h = tf[TF_H];
-  float fx = (p.x - tf[TF_OX]) / h, fy = (p.y - tf[TF_OY]) / h, fz = (p.z - tf[TF_OZ]) / h;
+  const float ih = tf[TF_IH];
+  float fx = (p.x - tf[TF_OX]) * ih, fy = (p.y - tf[TF_OY]) * ih, fz = (p.z - tf[TF_OZ]) * ih;
   float ex = ofmax(ofmax(-fx, 0.f), fx - (float)(nx - 1));
   float ey = ofmax(ofmax(-fy, 0.f), fy - (float)(ny - 1));
   float ez = ofmax(ofmax(-fz, 0.f), fz - (float)(nz - 1));
@@ -290,7 +291,8 @@ ORTHO_HD float grid_bounds(const ClearanceView& g, int t, V3 p, float need, floa
   const int mx = ti[TI_FNX], my = ti[TI_FNY], mz = ti[TI_FNZ];
   if (mx > 0 && lo < need && lo < ft && up > -ft) {
     const float fh = tf[TF_FH];
-    fx = (p.x - tf[TF_FOX]) / fh; fy = (p.y - tf[TF_FOY]) / fh; fz = (p.z - tf[TF_FOZ]) / fh;
+    const float fih = tf[TF_FIH];
+    fx = (p.x - tf[TF_FOX]) * fih; fy = (p.y - tf[TF_FOY]) * fih; fz = (p.z - tf[TF_FOZ]) * fih;
     if (fx >= 0.f && fy >= 0.f && fz >= 0.f && fx <= (float)(mx - 1) && fy <= (float)(my - 1) &&
         fz <= (float)(mz - 1)) {
       ix = oimin((int)fx, mx - 2); iy = oimin((int)fy, my - 2); iz = oimin((int)fz, mz - 2);
