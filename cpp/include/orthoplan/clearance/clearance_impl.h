@@ -126,15 +126,17 @@ ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2m
     const long long w = (long long)(wide0 + ref);
     float d[4];
     wide_dist2(g.wide_box + w * WB_STRIDE, p, d);
-    int order[4], m = 0;  // children within the radius, farthest first (popped last)
+    // children within the radius, the nearest pushed last so that it is searched first
+    const int* wr = g.wide_ref + 4 * w;
+    int top = -1;
     for (int k = 0; k < 4; ++k) {
       if (!(d[k] < best.d2)) continue;
-      int j = m++;
-      for (; j > 0 && d[order[j - 1]] < d[k]; --j) order[j] = order[j - 1];
-      order[j] = k;
+      if (top < 0) { top = k; continue; }
+      int push = k;
+      if (d[k] < d[top]) { push = top; top = k; }
+      if (sp < 63) { stack[sp] = wr[push]; sd2[sp] = d[push]; ++sp; }
     }
-    const int* wr = g.wide_ref + 4 * w;
-    for (int j = 0; j < m && sp < 64; ++j) { stack[sp] = wr[order[j]]; sd2[sp] = d[order[j]]; ++sp; }
+    if (top >= 0) { stack[sp] = wr[top]; sd2[sp] = d[top]; ++sp; }
   }
   return best;
 }
