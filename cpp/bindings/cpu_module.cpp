@@ -64,12 +64,10 @@ py::dict prepare_case(const py::array& verts, const py::array& vert_len, const p
   const py::ssize_t ntri = py::ssize_t(pc.tris.size() / orthoplan::TRI_STRIDE);
   d["tris"] = to_numpy(std::move(pc.tris), {ntri, orthoplan::TRI_STRIDE});
   d["tri_sign"] = to_numpy(std::move(pc.tri_sign), {ntri, orthoplan::SG_STRIDE});
-  const py::ssize_t nn = py::ssize_t(pc.node_child.size() / 2);
-  d["node_child"] = to_numpy(std::move(pc.node_child), {nn, 2});
-  d["node_dip"] = to_numpy(std::move(pc.node_dip), {nn, orthoplan::DIP_STRIDE});
   const py::ssize_t nw = py::ssize_t(pc.wide_ref.size() / 4);
   d["wide_box"] = to_numpy(std::move(pc.wide_box), {nw, orthoplan::WB_STRIDE});
   d["wide_ref"] = to_numpy(std::move(pc.wide_ref), {nw, 4});
+  d["wide_dip"] = to_numpy(std::move(pc.wide_dip), {nw, orthoplan::WD_STRIDE});
   const py::ssize_t ns = py::ssize_t(pc.samples.size() / 3);
   d["samples"] = to_numpy(std::move(pc.samples), {ns, 3});
   const py::ssize_t nsn = py::ssize_t(pc.snode_child.size() / 2);
@@ -88,10 +86,9 @@ orthoplan::ClearanceView view_of(const py::dict& d, int* teeth) {
       checked<float>(d["tooth_f"], "prepared.tooth_f", {*teeth, orthoplan::TF_STRIDE}),
       checked<float>(d["tris"], "prepared.tris", {-1, orthoplan::TRI_STRIDE}),
       checked<float>(d["tri_sign"], "prepared.tri_sign", {-1, orthoplan::SG_STRIDE}),
-      checked<int>(d["node_child"], "prepared.node_child", {-1, 2}),
-      checked<float>(d["node_dip"], "prepared.node_dip", {-1, orthoplan::DIP_STRIDE}),
       checked<float>(d["wide_box"], "prepared.wide_box", {-1, orthoplan::WB_STRIDE}),
       checked<int>(d["wide_ref"], "prepared.wide_ref", {-1, 4}),
+      checked<float>(d["wide_dip"], "prepared.wide_dip", {-1, orthoplan::WD_STRIDE}),
       checked<float>(d["samples"], "prepared.samples", {-1, 3}),
       checked<float>(d["snode"], "prepared.snode", {-1, 4}),
       checked<int>(d["snode_child"], "prepared.snode_child", {-1, 2}),
@@ -168,9 +165,13 @@ PYBIND11_MODULE(_core, m) {
                                   py::arg("normal") = py::make_tuple(int(orthoplan::WB_NX), int(orthoplan::WB_NY),
                                                                      int(orthoplan::WB_NZ)),
                                   py::arg("slab") = py::make_tuple(int(orthoplan::WB_SLO), int(orthoplan::WB_SHI)));
+  m.attr("WD_FIELDS") = py::dict(py::arg("centre") = py::make_tuple(int(orthoplan::WD_CX), int(orthoplan::WD_CY),
+                                                                     int(orthoplan::WD_CZ)),
+                                  py::arg("area") = py::make_tuple(int(orthoplan::WD_NX), int(orthoplan::WD_NY),
+                                                                   int(orthoplan::WD_NZ)),
+                                  py::arg("radius") = py::make_tuple(int(orthoplan::WD_R)));
   // tooth_i columns that are row offsets into packed arrays, for merging cases
   m.attr("TI_OFFSETS") = py::dict(py::arg("tris") = py::make_tuple(int(orthoplan::TI_TRI)),
-                                  py::arg("node_child") = py::make_tuple(int(orthoplan::TI_NODE)),
                                   py::arg("wide_ref") = py::make_tuple(int(orthoplan::TI_WIDE)),
                                   py::arg("samples") = py::make_tuple(int(orthoplan::TI_SAMP)),
                                   py::arg("snode") = py::make_tuple(int(orthoplan::TI_SNODE)),

@@ -21,12 +21,12 @@ void download(py::array& dst, uintptr_t src) {
   oc::download(dst.mutable_data(), src, size_t(dst.nbytes()));
 }
 
-// ptrs: the twelve prepared arrays' device addresses in ClearanceView order.
+// ptrs: the eleven prepared arrays' device addresses in ClearanceView order.
 orthoplan::ClearanceView view(const py::tuple& ptrs) {
-  orthoplan::bind::require(ptrs.size() == 12, "prepared: expected 12 device pointers");
+  orthoplan::bind::require(ptrs.size() == 11, "prepared: expected 11 device pointers");
   auto f = [&](int i) { return reinterpret_cast<const float*>(ptrs[i].cast<uintptr_t>()); };
   auto n = [&](int i) { return reinterpret_cast<const int*>(ptrs[i].cast<uintptr_t>()); };
-  return orthoplan::ClearanceView{n(0), f(1), f(2), f(3), n(4), f(5), f(6), n(7), f(8), f(9), n(10), f(11)};
+  return orthoplan::ClearanceView{n(0), f(1), f(2), f(3), f(4), n(5), f(6), f(7), f(8), n(9), f(10)};
 }
 
 void clearance(const py::tuple& ptrs, uintptr_t poses, int B, int S, int T, uintptr_t pairs,

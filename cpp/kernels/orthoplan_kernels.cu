@@ -32,8 +32,8 @@ extern "C" __global__ void ortho_staging_poses(const float* motion, const int* s
 // different pairs in a warp, each lane with its own teeth, traversal and memory).
 extern "C" __global__ void ortho_clearance(const int* tooth_i, const float* tooth_f,
                                            const float* tris, const float* tri_sign,
-                                           const int* node_child, const float* node_dip,
                                            const float* wide_box, const int* wide_ref,
+                                           const float* wide_dip,
                                            const float* samples,
                                            const float* snode, const int* snode_child,
                                            const float* grid, const float* poses, int B, int S,
@@ -41,8 +41,8 @@ extern "C" __global__ void ortho_clearance(const int* tooth_i, const float* toot
                                            float* clearance, float* witness_a, float* witness_b) {
   const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= (long long)B * S * P) return;
-  const orthoplan::ClearanceView g{tooth_i, tooth_f, tris, tri_sign, node_child, node_dip,
-                                   wide_box, wide_ref, samples, snode, snode_child, grid};
+  const orthoplan::ClearanceView g{tooth_i, tooth_f, tris, tri_sign, wide_box, wide_ref, wide_dip,
+                                   samples, snode, snode_child, grid};
   const long long bs_count = (long long)B * S;
   const int p = (int)(i / bs_count);
   const long long bs = i % bs_count, o = bs * P + p;
@@ -56,8 +56,8 @@ extern "C" __global__ void ortho_clearance(const int* tooth_i, const float* toot
 // launch, each with its own schedules and stages; outputs [N] (witnesses x3) in task order.
 extern "C" __global__ void ortho_clearance_tasks(const int* tooth_i, const float* tooth_f,
                                                  const float* tris, const float* tri_sign,
-                                                 const int* node_child, const float* node_dip,
                                                  const float* wide_box, const int* wide_ref,
+                                                 const float* wide_dip,
                                                  const float* samples,
                                                  const float* snode, const int* snode_child,
                                                  const float* grid, const float* poses,
@@ -65,8 +65,8 @@ extern "C" __global__ void ortho_clearance_tasks(const int* tooth_i, const float
                                                  float* clearance, float* witness_a, float* witness_b) {
   const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= N) return;
-  const orthoplan::ClearanceView g{tooth_i, tooth_f, tris, tri_sign, node_child, node_dip,
-                                   wide_box, wide_ref, samples, snode, snode_child, grid};
+  const orthoplan::ClearanceView g{tooth_i, tooth_f, tris, tri_sign, wide_box, wide_ref, wide_dip,
+                                   samples, snode, snode_child, grid};
   const int* k = tasks + 4 * i;
   orthoplan::clearance_pair(g, poses + 16LL * k[0], poses + 16LL * k[1], k[2], k[3], max_distance, -1,
                             clearance + i, witness_a + 3 * i, witness_b + 3 * i, nullptr);

@@ -146,14 +146,16 @@ def test_closed_crowns_are_watertight_and_outward(backend):
 
 def test_wide_bvh_bounds_hold_their_triangles_and_leaf_slabs_are_thin():
     """Every child of every wide BVH node holds its triangles in its box and its slab (unit normal,
-    range of n.x), so both distances are true lower bounds; the leaves reached from the root cover
-    each triangle once; leaves, nearly flat on a real crown, get slabs far thinner than their
+    range of n.x), so both distances are true lower bounds, and carries their dipole (area vector,
+    a ball about the centre holding them) for the winding number; the leaves reached from the root
+    cover each triangle once; leaves, nearly flat on a real crown, get slabs far thinner than their
     boxes, which is what lets the closest-point search skip them."""
     from orthoplan.kernels import _core
 
     prep = K.prepare_case(arch_teeth("P2", "upper")[:4])
-    wb, wr, tris, ti = (prep.arrays[k] for k in ("wide_box", "wide_ref", "tris", "tooth_i"))
+    wb, wr, wd, tris, ti = (prep.arrays[k] for k in ("wide_box", "wide_ref", "wide_dip", "tris", "tooth_i"))
     lo_f, hi_f, n_f, (slo_f, shi_f) = (list(_core.WB_FIELDS[k]) for k in ("lo", "hi", "normal", "slab"))
+    c_f, a_f, (r_f,) = (list(_core.WD_FIELDS[k]) for k in ("centre", "area", "radius"))
     (wide_col,) = _core.TI_OFFSETS["wide_ref"]
     thin = []
     for t in range(prep.teeth):
@@ -173,10 +175,15 @@ def test_wide_bvh_bounds_hold_their_triangles_and_leaf_slabs_are_thin():
             for k in range(4):
                 ref = int(wr[w, k])
                 lo, hi = wb[w, [f + k for f in lo_f]], wb[w, [f + k for f in hi_f]]
-                if (lo > hi).any():  # empty slot: inverted box, empty leaf
-                    assert ref == -1
+                if (lo > hi).any():  # empty slot: inverted box, empty leaf, no area
+                    assert ref == -1 and not wd[w, [f + k for f in a_f]].any()
                     continue
-                verts = tris[[t0 + i for i in triangles(ref)], :9].reshape(-1, 3).astype(np.float64)
+                tri = tris[[t0 + i for i in triangles(ref)], :9].reshape(-1, 3, 3).astype(np.float64)
+                area = 0.5 * np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]).sum(0)
+                assert np.allclose(wd[w, [f + k for f in a_f]], area, rtol=1e-4, atol=1e-6)
+                reach = np.linalg.norm(tri.reshape(-1, 3) - wd[w, [f + k for f in c_f]], axis=1).max()
+                assert reach <= wd[w, r_f + k] * (1 + 1e-6) + 1e-6
+                verts = tri.reshape(-1, 3)
                 assert (verts.min(0) >= lo).all() and (verts.max(0) <= hi).all()
                 normal = wb[w, [f + k for f in n_f]].astype(np.float64)
                 assert abs(np.linalg.norm(normal) - 1) < 1e-6

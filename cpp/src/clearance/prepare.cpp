@@ -25,10 +25,12 @@ constexpr long long kMaxGridNodes = 16LL << 20;  // per tooth: 64 MiB of float32
 // n and the range [lo, hi] of n.x over them (padded for rounding). The kernels read them from the
 // wide tree (collapse_wide).
 enum BoxField { NB_LO = 0, NB_HI = 3, NB_N = 6, NB_SLO = 9, NB_SHI = 10, NB_STRIDE = 11 };
+// and its dipole: area-weighted centre, area vector, radius
+enum DipField { DIP_C = 0, DIP_N = 3, DIP_R = 6, DIP_STRIDE = 7 };
 
 struct ToothBuild {
-  std::vector<float> tris, node_box, node_dip, wide_box, samples, snode;
-  std::vector<int> node_child, wide_ref, snode_child, faces;  // faces: vertex ids in BVH order
+  std::vector<float> tris, wide_box, wide_dip, samples, snode;
+  std::vector<int> wide_ref, snode_child, faces;  // faces: vertex ids in BVH order
   int nverts = 0;
   V3 lo, hi;
   int stats[ST_STRIDE];
@@ -99,8 +101,10 @@ void node_slabs(const std::vector<float>& tris, const TreeTopo& bt, const std::v
 // The binary tree collapsed to four children per node: wide node k stands for binary node src[k]
 // and holds its grandchildren (a leaf child stands in for its own children). A search then bounds
 // four children per visit, side by side, and walks half as many levels.
-void collapse_wide(const TreeTopo& bt, const std::vector<float>& box, std::vector<float>& wbox,
-                   std::vector<int>& wref) {
+void collapse_wide(const TreeTopo& bt, const std::vector<float>& box, const std::vector<float>& dip,
+                   ToothBuild& tb) {
+  std::vector<float>& wbox = tb.wide_box;
+  std::vector<int>& wref = tb.wide_ref;
   const auto leaf = [&](int n) { return bt.child[2 * size_t(n) + 1] < 0; };
   std::vector<int> src{0};
   for (size_t k = 0; k < src.size(); ++k) {
@@ -115,11 +119,15 @@ void collapse_wide(const TreeTopo& bt, const std::vector<float>& box, std::vecto
       }
     wbox.resize((k + 1) * WB_STRIDE, 0.f);
     wref.resize((k + 1) * 4);
+    tb.wide_dip.resize((k + 1) * WD_STRIDE, 0.f);
     float* w = &wbox[k * WB_STRIDE];
+    float* wd = &tb.wide_dip[k * WD_STRIDE];
     for (int j = 0; j < 4; ++j) {
-      if (j >= m) {  // empty: an inverted box is infinitely far from every point
+      if (j >= m) {  // empty: an inverted box is infinitely far from every point; a dipole without
+                     // area, far away, adds nothing to a winding number
         w[WB_LOX + j] = w[WB_LOY + j] = w[WB_LOZ + j] = ORTHO_FLT_MAX;
         w[WB_HIX + j] = w[WB_HIY + j] = w[WB_HIZ + j] = -ORTHO_FLT_MAX;
+        wd[WD_CX + j] = wd[WD_CY + j] = wd[WD_CZ + j] = 1e18f;
         wref[4 * k + j] = ORTHO_WIDE_LEAF(0, 0);
         continue;
       }
@@ -127,6 +135,9 @@ void collapse_wide(const TreeTopo& bt, const std::vector<float>& box, std::vecto
       const float* b = &box[NB_STRIDE * size_t(c)];
       const int at[11] = {WB_LOX, WB_LOY, WB_LOZ, WB_HIX, WB_HIY, WB_HIZ, WB_NX, WB_NY, WB_NZ, WB_SLO, WB_SHI};
       for (int f = 0; f < 11; ++f) w[at[f] + j] = b[f];
+      const float* d = &dip[DIP_STRIDE * size_t(c)];
+      const int dat[7] = {WD_CX, WD_CY, WD_CZ, WD_NX, WD_NY, WD_NZ, WD_R};
+      for (int f = 0; f < 7; ++f) wd[dat[f] + j] = d[f];
       if (leaf(c)) {
         if (bt.count[c] > 7) throw std::invalid_argument("meshes: triangle tree leaf too large");
         wref[4 * k + j] = ORTHO_WIDE_LEAF(bt.first[c], bt.count[c]);
@@ -162,11 +173,10 @@ ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spaci
     std::copy_n(&recs[size_t(bt.perm[i]) * TRI_STRIDE], TRI_STRIDE, &tb.tris[size_t(i) * TRI_STRIDE]);
     std::copy_n(&c.faces[size_t(bt.perm[i]) * 3], 3, &tb.faces[size_t(i) * 3]);
   }
-  tb.node_child = bt.child;
   const int nn = int(bt.first.size());
-  tb.node_box.resize(size_t(nn) * NB_STRIDE);
+  std::vector<float> node_box(size_t(nn) * NB_STRIDE);
   for (int n = 0; n < nn; ++n) {
-    float* b = &tb.node_box[size_t(n) * NB_STRIDE];
+    float* b = &node_box[size_t(n) * NB_STRIDE];
     b[0] = b[1] = b[2] = ORTHO_FLT_MAX;
     b[3] = b[4] = b[5] = -ORTHO_FLT_MAX;
     for (int i = bt.first[n]; i < bt.first[n] + bt.count[n]; ++i)
@@ -176,11 +186,11 @@ ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spaci
         b[3 + k % 3] = std::max(b[3 + k % 3], x);
       }
   }
-  tb.node_dip = dipoles(tb.tris, bt, tb.node_box);
-  node_slabs(tb.tris, bt, tb.node_dip, tb.node_box);
-  collapse_wide(bt, tb.node_box, tb.wide_box, tb.wide_ref);
-  tb.lo = load3(&tb.node_box[0]);
-  tb.hi = load3(&tb.node_box[3]);
+  const std::vector<float> node_dip = dipoles(tb.tris, bt, node_box);
+  node_slabs(tb.tris, bt, node_dip, node_box);
+  collapse_wide(bt, node_box, node_dip, tb);
+  tb.lo = load3(&node_box[NB_LO]);
+  tb.hi = load3(&node_box[NB_HI]);
   std::vector<V3> samp = surface_samples(c, spacing);
   TreeTopo st = build_median_tree(samp, kSampleLeaf);
   if (st.depth > 60) throw std::invalid_argument("meshes: sample tree too deep");
@@ -330,10 +340,9 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
     int* ti = &pc.tooth_i[size_t(t) * TI_STRIDE];
     float* tf = &pc.tooth_f[size_t(t) * TF_STRIDE];
     ti[TI_TRI] = append(pc.tris, tb[t].tris, TRI_STRIDE);
-    ti[TI_NODE] = append(pc.node_child, tb[t].node_child, 2);
-    append(pc.node_dip, tb[t].node_dip, DIP_STRIDE);
     ti[TI_WIDE] = append(pc.wide_box, tb[t].wide_box, WB_STRIDE);
     append(pc.wide_ref, tb[t].wide_ref, 4);
+    append(pc.wide_dip, tb[t].wide_dip, WD_STRIDE);
     ti[TI_SAMP] = append(pc.samples, tb[t].samples, 3);
     ti[TI_SNODE] = append(pc.snode, tb[t].snode, 4);
     append(pc.snode_child, tb[t].snode_child, 2);

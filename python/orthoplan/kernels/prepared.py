@@ -11,8 +11,8 @@ import numpy as np
 from . import _core
 from ._validate import optional_positive_scalar, positive_scalar, real_array
 
-ARRAY_NAMES = ("tooth_i", "tooth_f", "tris", "tri_sign", "node_child", "node_dip", "wide_box", "wide_ref",
-               "samples", "snode", "snode_child", "grid")
+ARRAY_NAMES = ("tooth_i", "tooth_f", "tris", "tri_sign", "wide_box", "wide_ref", "wide_dip", "samples",
+               "snode", "snode_child", "grid")
 DEFAULT_SAMPLE_SPACING = 0.25  # mm: at most this far from any crown point to a sample
 DEFAULT_GRID_SPACING = 0.5  # mm: culling grid; affects speed and memory, never the result
 # mm: second culling grid near the surface (0: none) and how far from it its values are exact.

@@ -17,14 +17,14 @@
 //   tri_sign [NT, SG_STRIDE] float32 per triangle: face, edge (ab, bc, ca) and vertex (a, b, c)
 //            angle-weighted pseudo-normals and the winding number just off its outer side, or
 //            SG_UNSAFE where the crown is not a clean manifold around the triangle (sign_safety.cpp)
-//   node_child [NN, 2] int32  binary triangle BVH (leaf: child = first, -count), and per node
-//   node_dip [NN, DIP_STRIDE] float32 area-weighted centre, area vector, radius (the dipole term
-//            of the fast winding number)
-//   wide_box [NW, WB_STRIDE] float32, wide_ref [NW, 4] int32  the same tree collapsed to four
-//            children per node (two levels in one), for closest-point searches: per child its box
-//            and slab (unit normal n, range of n.x over its triangles, padded for rounding), four
-//            children side by side per field; wide_ref per child: a wide node, or a leaf
-//            (wide_leaf), or an empty slot whose box is inverted
+//   wide_box [NW, WB_STRIDE] float32, wide_ref [NW, 4] int32, wide_dip [NW, WD_STRIDE] float32
+//            triangle BVH, a median-split binary tree collapsed to four children per node (two
+//            levels per visit). Per child, four children side by side per field: its box and slab
+//            (unit normal n, range of n.x over its triangles, padded for rounding) for
+//            closest-point searches; its dipole (area-weighted centre, area vector, radius of the
+//            ball about the centre holding its box) for the fast winding number. wide_ref per
+//            child: a wide node, or a leaf (ORTHO_WIDE_LEAF), or an empty slot (inverted box, no
+//            area)
 //   samples [NS, 3] float32, snode [NSN, 4] float32 (centre, radius), snode_child [NSN, 2] int32
 //   grid    [NG] float32 signed distance at grid nodes (x fastest), same sign rule: per tooth a
 //            coarse grid over the crown's box plus the margin, exact where |sd| < ct and +-ct
@@ -38,8 +38,8 @@
 
 namespace orthoplan {
 
-enum ToothInt { TI_TRI = 0, TI_NODE, TI_SAMP, TI_SNODE, TI_GRID, TI_NX, TI_NY, TI_NZ, TI_FGRID, TI_FNX,
-                TI_FNY, TI_FNZ, TI_WIDE, TI_STRIDE };
+enum ToothInt { TI_TRI = 0, TI_WIDE, TI_SAMP, TI_SNODE, TI_GRID, TI_NX, TI_NY, TI_NZ, TI_FGRID, TI_FNX,
+                TI_FNY, TI_FNZ, TI_STRIDE };
 enum ToothFloat { TF_OX = 0, TF_OY, TF_OZ, TF_H, TF_MARGIN, TF_PAD, TF_CT, TF_FOX, TF_FOY, TF_FOZ, TF_FH,
                   TF_FT, TF_IH, TF_FIH, TF_STRIDE };
 enum TriField { TR_V = 0, TRI_STRIDE = 9 };
@@ -50,17 +50,17 @@ enum WideField { WB_LOX = 0, WB_LOY = 4, WB_LOZ = 8, WB_HIX = 12, WB_HIY = 16, W
                  WB_NY = 28, WB_NZ = 32, WB_SLO = 36, WB_SHI = 40, WB_STRIDE = 48 };
 // wide_ref of a leaf holding triangles [first, first + count), count <= 7; refs >= 0 are wide nodes
 #define ORTHO_WIDE_LEAF(first, count) (-1 - (((first) << 3) | (count)))
-enum DipField { DIP_C = 0, DIP_N = 3, DIP_R = 6, DIP_STRIDE = 8 };
+// wide_dip row, laid out like wide_box
+enum WideDip { WD_CX = 0, WD_CY = 4, WD_CZ = 8, WD_NX = 12, WD_NY = 16, WD_NZ = 20, WD_R = 24, WD_STRIDE = 28 };
 
 struct ClearanceView {
   const int* tooth_i;
   const float* tooth_f;
   const float* tris;
   const float* tri_sign;
-  const int* node_child;
-  const float* node_dip;
   const float* wide_box;
   const int* wide_ref;
+  const float* wide_dip;
   const float* samples;
   const float* snode;
   const int* snode_child;

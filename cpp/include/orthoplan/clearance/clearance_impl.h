@@ -191,32 +191,32 @@ ORTHO_HD float solid_angle(V3 a, V3 b, V3 c) {
 // and still a clean 0/1 where a cap folds through the crown, because it counts sheets, not normals.
 // Near triangles are summed exactly, far BVH nodes by their dipole term.
 ORTHO_HD float winding_number(const ClearanceView& g, int t, V3 p) {
-  const int node0 = g.tooth_i[t * TI_STRIDE + TI_NODE];
+  const int wide0 = g.tooth_i[t * TI_STRIDE + TI_WIDE];
   const int tri0 = g.tooth_i[t * TI_STRIDE + TI_TRI];
   float omega = 0.f;
-  int stack[64];
+  int stack[64];  // at most 61 entries, as in closest_on_tooth
   int sp = 0;
   stack[sp++] = 0;
   while (sp > 0) {
-    const int n = node0 + stack[--sp];
-    const float* d = g.node_dip + (long long)n * DIP_STRIDE;
-    const V3 r = load3(d + DIP_C) - p;
-    const float r2 = norm2(r), reach = ORTHO_WN_BETA * d[DIP_R];
-    if (r2 > reach * reach) {
-      omega += dot(load3(d + DIP_N), r) / (r2 * sqrtf(r2));
-      continue;
-    }
-    const int c0 = g.node_child[2 * n], c1 = g.node_child[2 * n + 1];
-    if (c1 < 0) {
-      for (int i = c0; i < c0 - c1; ++i) {
+    const int ref = stack[--sp];
+    if (ref < 0) {
+      const int code = -1 - ref, first = code >> 3;
+      for (int i = first; i < first + (code & 7); ++i) {
         const float* tr = g.tris + (long long)(tri0 + i) * TRI_STRIDE;
         omega += solid_angle(load3(tr) - p, load3(tr + 3) - p, load3(tr + 6) - p);
       }
       continue;
     }
-    // depth <= 60 (checked when built) bounds the stack at 61 entries
-    stack[sp++] = c0;
-    stack[sp++] = c1;
+    const long long w = (long long)(wide0 + ref);
+    const float* d = g.wide_dip + w * WD_STRIDE;
+    for (int k = 0; k < 4; ++k) {
+      const V3 r = v3(d[WD_CX + k] - p.x, d[WD_CY + k] - p.y, d[WD_CZ + k] - p.z);
+      const float r2 = norm2(r), reach = ORTHO_WN_BETA * d[WD_R + k];
+      if (r2 > reach * reach)
+        omega += (d[WD_NX + k] * r.x + d[WD_NY + k] * r.y + d[WD_NZ + k] * r.z) / (r2 * sqrtf(r2));
+      else if (sp < 64)
+        stack[sp++] = g.wide_ref[4 * w + k];
+    }
   }
   return omega * 0.0795774715f;  // 1 / (4 pi)
 }

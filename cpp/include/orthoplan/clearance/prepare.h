@@ -13,12 +13,12 @@ enum ToothStat { ST_VERTS = 0, ST_FACES, ST_DEGENERATE, ST_BOUNDARY_EDGES, ST_CA
 
 struct PreparedCase {
   int teeth = 0;
-  std::vector<int> tooth_i, node_child, wide_ref, snode_child, stats;
-  std::vector<float> tooth_f, tris, tri_sign, node_dip, wide_box, samples, snode, grid;
+  std::vector<int> tooth_i, wide_ref, snode_child, stats;
+  std::vector<float> tooth_f, tris, tri_sign, wide_box, wide_dip, samples, snode, grid;
   ClearanceView view() const {
-    return ClearanceView{tooth_i.data(), tooth_f.data(), tris.data(), tri_sign.data(), node_child.data(),
-                         node_dip.data(), wide_box.data(), wide_ref.data(), samples.data(), snode.data(),
-                         snode_child.data(), grid.data()};
+    return ClearanceView{tooth_i.data(), tooth_f.data(), tris.data(), tri_sign.data(), wide_box.data(),
+                         wide_ref.data(), wide_dip.data(), samples.data(), snode.data(), snode_child.data(),
+                         grid.data()};
   }
 };
 
