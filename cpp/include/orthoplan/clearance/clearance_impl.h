@@ -5,8 +5,9 @@
 #include "orthoplan/clearance/clearance.h"
 #include "orthoplan/common/vec.h"
 
-// g++ on x86-64: lattice_bounds uses SSE (baseline there); nvcc, NVRTC and others the plain loop.
-#if defined(__SSE2__) && !defined(__CUDACC__) && !defined(__CUDACC_RTC__)
+// g++ on x86-64: lattice_bounds and wide_dist2 use SSE (baseline there); nvcc, NVRTC and others
+// the plain loops, which give the same bits (a host build with -DORTHO_NO_HOST_SSE runs them).
+#if defined(__SSE2__) && !defined(__CUDACC__) && !defined(__CUDACC_RTC__) && !defined(ORTHO_NO_HOST_SSE)
 #define ORTHO_HOST_SSE 1
 #include <emmintrin.h>
 #else
