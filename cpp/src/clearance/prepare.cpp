@@ -21,133 +21,13 @@ constexpr float kMinMargin = 1.0f;  // mm
 constexpr float kCoarseReach = 2.5f;
 constexpr long long kMaxGridNodes = 16LL << 20;  // per tooth: 64 MiB of float32
 
-// Per binary BVH node while building: box corners, then a slab holding its triangles: unit normal
-// n and the range [lo, hi] of n.x over them (padded for rounding). The kernels read them from the
-// wide tree (collapse_wide).
-enum BoxField { NB_LO = 0, NB_HI = 3, NB_N = 6, NB_SLO = 9, NB_SHI = 10, NB_STRIDE = 11 };
-// and its dipole: area-weighted centre, area vector, radius
-enum DipField { DIP_C = 0, DIP_N = 3, DIP_R = 6, DIP_STRIDE = 7 };
-
 struct ToothBuild {
-  std::vector<float> tris, wide_box, wide_dip, samples, snode;
-  std::vector<int> wide_ref, snode_child, faces;  // faces: vertex ids in BVH order
+  std::vector<float> tris, samples, snode;
+  std::vector<int> snode_child, faces;  // faces: vertex ids in BVH order
+  WideTree tree;
   int nverts = 0;
-  V3 lo, hi;
   int stats[ST_STRIDE];
 };
-
-// Per BVH node: area-weighted centre, area vector (sum of half cross products) and the radius of
-// the ball about that centre holding the node's box, for the dipole term of winding_number.
-std::vector<float> dipoles(const std::vector<float>& tris, const TreeTopo& bt,
-                           const std::vector<float>& box) {
-  const int nn = int(bt.first.size());
-  std::vector<float> dip(size_t(nn) * DIP_STRIDE, 0.f);
-  for (int n = 0; n < nn; ++n) {
-    double c[3] = {0, 0, 0}, a[3] = {0, 0, 0}, area = 0;
-    for (int i = bt.first[n]; i < bt.first[n] + bt.count[n]; ++i) {
-      const float* r = &tris[size_t(i) * TRI_STRIDE];
-      V3 x = load3(r), y = load3(r + 3), z = load3(r + 6);
-      V3 av = cross(y - x, z - x) * 0.5f;
-      double w = norm(av);
-      V3 m = (x + y + z) * (1.f / 3.f);
-      c[0] += w * m.x; c[1] += w * m.y; c[2] += w * m.z;
-      a[0] += av.x; a[1] += av.y; a[2] += av.z;
-      area += w;
-    }
-    float* d = &dip[size_t(n) * DIP_STRIDE];
-    const float* b = &box[NB_STRIDE * size_t(n)];
-    V3 centre = area > 0 ? V3{float(c[0] / area), float(c[1] / area), float(c[2] / area)}
-                         : (load3(b + NB_LO) + load3(b + NB_HI)) * 0.5f;
-    store3(d + DIP_C, centre);
-    store3(d + DIP_N, V3{float(a[0]), float(a[1]), float(a[2])});
-    float r = 0.f;
-    for (int k = 0; k < 8; ++k) {
-      V3 corner{b[k & 1 ? 3 : 0], b[1 + (k & 2 ? 3 : 0)], b[2 + (k & 4 ? 3 : 0)]};
-      r = std::max(r, norm(corner - centre));
-    }
-    d[DIP_R] = r;
-  }
-  return dip;
-}
-
-// Per BVH node the slab of node_box: the normal is the direction of the node's area vector (from
-// its dipole record), so a nearly flat patch gets a thin slab. n.x is computed in double; the pad
-// covers the float rounding of the query's dot product for points within a few crown widths
-// (farther ones are far from every node, and an error of 1e-7 of their distance is below that of
-// the distance itself).
-void node_slabs(const std::vector<float>& tris, const TreeTopo& bt, const std::vector<float>& dip,
-                std::vector<float>& box) {
-  for (size_t n = 0; n < bt.first.size(); ++n) {
-    const float* av = &dip[DIP_STRIDE * n + DIP_N];
-    const double a[3] = {av[0], av[1], av[2]};
-    const double len = std::sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
-    float* b = &box[NB_STRIDE * n];
-    const V3 nrm = len > 0 ? V3{float(a[0] / len), float(a[1] / len), float(a[2] / len)} : V3{0.f, 0.f, 1.f};
-    double lo = 1e300, hi = -1e300, reach = 0;
-    for (int i = bt.first[n]; i < bt.first[n] + bt.count[n]; ++i)
-      for (int k = 0; k < 3; ++k) {
-        const float* v = &tris[size_t(i) * TRI_STRIDE + 3 * k];
-        const double s = double(nrm.x) * v[0] + double(nrm.y) * v[1] + double(nrm.z) * v[2];
-        lo = std::min(lo, s); hi = std::max(hi, s);
-        reach = std::max({reach, std::fabs(double(v[0])), std::fabs(double(v[1])), std::fabs(double(v[2]))});
-      }
-    const double pad = 1e-5 + 1e-6 * reach;
-    store3(b + NB_N, nrm);
-    b[NB_SLO] = float(lo - pad);
-    b[NB_SHI] = float(hi + pad);
-  }
-}
-
-// The binary tree collapsed to four children per node: wide node k stands for binary node src[k]
-// and holds its grandchildren (a leaf child stands in for its own children). A search then bounds
-// four children per visit, side by side, and walks half as many levels.
-void collapse_wide(const TreeTopo& bt, const std::vector<float>& box, const std::vector<float>& dip,
-                   ToothBuild& tb) {
-  std::vector<float>& wbox = tb.wide_box;
-  std::vector<int>& wref = tb.wide_ref;
-  const auto leaf = [&](int n) { return bt.child[2 * size_t(n) + 1] < 0; };
-  std::vector<int> src{0};
-  for (size_t k = 0; k < src.size(); ++k) {
-    const int n = src[k];
-    int kids[4], m = 0;
-    if (leaf(n)) kids[m++] = n;  // a tree of one leaf
-    else
-      for (int c : {bt.child[2 * size_t(n)], bt.child[2 * size_t(n) + 1]}) {
-        if (leaf(c)) { kids[m++] = c; continue; }
-        kids[m++] = bt.child[2 * size_t(c)];
-        kids[m++] = bt.child[2 * size_t(c) + 1];
-      }
-    wbox.resize((k + 1) * WB_STRIDE, 0.f);
-    wref.resize((k + 1) * 4);
-    tb.wide_dip.resize((k + 1) * WD_STRIDE, 0.f);
-    float* w = &wbox[k * WB_STRIDE];
-    float* wd = &tb.wide_dip[k * WD_STRIDE];
-    for (int j = 0; j < 4; ++j) {
-      if (j >= m) {  // empty: an inverted box is infinitely far from every point; a dipole without
-                     // area, far away, adds nothing to a winding number
-        w[WB_LOX + j] = w[WB_LOY + j] = w[WB_LOZ + j] = ORTHO_FLT_MAX;
-        w[WB_HIX + j] = w[WB_HIY + j] = w[WB_HIZ + j] = -ORTHO_FLT_MAX;
-        wd[WD_CX + j] = wd[WD_CY + j] = wd[WD_CZ + j] = 1e18f;
-        wref[4 * k + j] = ORTHO_WIDE_LEAF(0, 0);
-        continue;
-      }
-      const int c = kids[j];
-      const float* b = &box[NB_STRIDE * size_t(c)];
-      const int at[11] = {WB_LOX, WB_LOY, WB_LOZ, WB_HIX, WB_HIY, WB_HIZ, WB_NX, WB_NY, WB_NZ, WB_SLO, WB_SHI};
-      for (int f = 0; f < 11; ++f) w[at[f] + j] = b[f];
-      const float* d = &dip[DIP_STRIDE * size_t(c)];
-      const int dat[7] = {WD_CX, WD_CY, WD_CZ, WD_NX, WD_NY, WD_NZ, WD_R};
-      for (int f = 0; f < 7; ++f) wd[dat[f] + j] = d[f];
-      if (leaf(c)) {
-        if (bt.count[c] > 7) throw std::invalid_argument("meshes: triangle tree leaf too large");
-        wref[4 * k + j] = ORTHO_WIDE_LEAF(bt.first[c], bt.count[c]);
-      } else {
-        wref[4 * k + j] = int(src.size());
-        src.push_back(c);
-      }
-    }
-  }
-}
 
 ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spacing, int tooth) {
   ClosedCrown c = close_crown(v, nv, f, nf);
@@ -165,6 +45,8 @@ ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spaci
     cen[i] = (load3(r) + load3(r + 3) + load3(r + 6)) * (1.f / 3.f);
   }
   TreeTopo bt = build_median_tree(cen, kTriLeaf);
+  // the kernels' stacks hold 64 entries: a wide visit pops one and pushes four, over at most 20
+  // wide levels
   if (bt.depth > 40) throw std::invalid_argument("meshes: triangle tree too deep");
   tb.tris.resize(recs.size());
   tb.faces.resize(size_t(ntri) * 3);
@@ -173,24 +55,7 @@ ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spaci
     std::copy_n(&recs[size_t(bt.perm[i]) * TRI_STRIDE], TRI_STRIDE, &tb.tris[size_t(i) * TRI_STRIDE]);
     std::copy_n(&c.faces[size_t(bt.perm[i]) * 3], 3, &tb.faces[size_t(i) * 3]);
   }
-  const int nn = int(bt.first.size());
-  std::vector<float> node_box(size_t(nn) * NB_STRIDE);
-  for (int n = 0; n < nn; ++n) {
-    float* b = &node_box[size_t(n) * NB_STRIDE];
-    b[0] = b[1] = b[2] = ORTHO_FLT_MAX;
-    b[3] = b[4] = b[5] = -ORTHO_FLT_MAX;
-    for (int i = bt.first[n]; i < bt.first[n] + bt.count[n]; ++i)
-      for (int k = 0; k < 9; ++k) {
-        float x = tb.tris[size_t(i) * TRI_STRIDE + k];
-        b[k % 3] = std::min(b[k % 3], x);
-        b[3 + k % 3] = std::max(b[3 + k % 3], x);
-      }
-  }
-  const std::vector<float> node_dip = dipoles(tb.tris, bt, node_box);
-  node_slabs(tb.tris, bt, node_dip, node_box);
-  collapse_wide(bt, node_box, node_dip, tb);
-  tb.lo = load3(&node_box[NB_LO]);
-  tb.hi = load3(&node_box[NB_HI]);
+  tb.tree = build_wide_tree(tb.tris, bt);
   std::vector<V3> samp = surface_samples(c, spacing);
   TreeTopo st = build_median_tree(samp, kSampleLeaf);
   if (st.depth > 60) throw std::invalid_argument("meshes: sample tree too deep");
@@ -340,20 +205,20 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
     int* ti = &pc.tooth_i[size_t(t) * TI_STRIDE];
     float* tf = &pc.tooth_f[size_t(t) * TF_STRIDE];
     ti[TI_TRI] = append(pc.tris, tb[t].tris, TRI_STRIDE);
-    ti[TI_WIDE] = append(pc.wide_box, tb[t].wide_box, WB_STRIDE);
-    append(pc.wide_ref, tb[t].wide_ref, 4);
-    append(pc.wide_dip, tb[t].wide_dip, WD_STRIDE);
+    ti[TI_WIDE] = append(pc.wide_box, tb[t].tree.box, WB_STRIDE);
+    append(pc.wide_ref, tb[t].tree.ref, 4);
+    append(pc.wide_dip, tb[t].tree.dip, WD_STRIDE);
     ti[TI_SAMP] = append(pc.samples, tb[t].samples, 3);
     ti[TI_SNODE] = append(pc.snode, tb[t].snode, 4);
     append(pc.snode_child, tb[t].snode_child, 2);
     const float h = grid_spacing, margin = std::ceil(std::max(2.f * h, kMinMargin) / h) * h;
-    V3 ext = tb[t].hi - tb[t].lo;
+    const V3 lo = tb[t].tree.lo, ext = tb[t].tree.hi - lo;
     long long n[3];
     lattice_dims(ext, h, std::round(margin / h), "grid_spacing", "grid", t, n);
     ti[TI_NX] = int(n[0]); ti[TI_NY] = int(n[1]); ti[TI_NZ] = int(n[2]);
     ti[TI_GRID] = int(goff[t]);
     long long nodes = n[0] * n[1] * n[2];
-    tf[TF_OX] = tb[t].lo.x - margin; tf[TF_OY] = tb[t].lo.y - margin; tf[TF_OZ] = tb[t].lo.z - margin;
+    tf[TF_OX] = lo.x - margin; tf[TF_OY] = lo.y - margin; tf[TF_OZ] = lo.z - margin;
     tf[TF_H] = h;
     tf[TF_IH] = 1.f / h;
     tf[TF_MARGIN] = margin;
@@ -366,8 +231,7 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
       ti[TI_FNX] = int(m[0]); ti[TI_FNY] = int(m[1]); ti[TI_FNZ] = int(m[2]);
       ti[TI_FGRID] = int(goff[t] + nodes);
       nodes += m[0] * m[1] * m[2];
-      tf[TF_FOX] = tb[t].lo.x - fcells * fh; tf[TF_FOY] = tb[t].lo.y - fcells * fh;
-      tf[TF_FOZ] = tb[t].lo.z - fcells * fh;
+      tf[TF_FOX] = lo.x - fcells * fh; tf[TF_FOY] = lo.y - fcells * fh; tf[TF_FOZ] = lo.z - fcells * fh;
       tf[TF_FH] = fh;
       tf[TF_FIH] = 1.f / fh;
       tf[TF_FT] = fine_band;

@@ -45,6 +45,16 @@ struct TreeTopo {
 };
 TreeTopo build_median_tree(const std::vector<V3>& centroids, int leaf_size);
 
+// A tooth's triangle BVH as the kernels walk it (wide_box, wide_ref, wide_dip in clearance.h),
+// from its packed triangles (TRI_STRIDE each, in tree order) and their median tree; lo, hi: the
+// crown's box.
+struct WideTree {
+  std::vector<float> box, dip;
+  std::vector<int> ref;
+  V3 lo, hi;
+};
+WideTree build_wide_tree(const std::vector<float>& tris, const TreeTopo& bt);
+
 // verts [sum V, 3], faces [sum F, 3] with per-tooth lengths; throws std::invalid_argument.
 PreparedCase prepare_case(const float* verts, const int* vert_len, const int* faces,
                           const int* face_len, int teeth, float sample_spacing, float grid_spacing,
