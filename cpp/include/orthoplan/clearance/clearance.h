@@ -67,8 +67,11 @@ struct ClearanceView {
   const float* grid;
 };
 
+// Host loops: NVRTC rejects host declarations in JIT mode, so it does not see them.
+#ifndef __CUDACC_RTC__
 void clearance_cpu(const ClearanceView& g, const float* poses, int B, int S, int T,
                    const int* pairs, int P, float max_distance, float* clearance,
                    float* witness_a, float* witness_b);
+#endif
 
 }  // namespace orthoplan

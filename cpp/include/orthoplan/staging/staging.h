@@ -18,9 +18,12 @@ namespace orthoplan {
 
 constexpr int MOTION_STRIDE = 56;
 
+// Host loops: NVRTC rejects host declarations in JIT mode, so it does not see them.
+#ifndef __CUDACC_RTC__
 void staging_steps_cpu(const float* motion, const int* start, const float* rate, int B, int T,
                        int* steps, int* n_stages);
 void staging_poses_cpu(const float* motion, const int* start, const int* steps, int B, int S1,
                        int T, float* poses);
+#endif
 
 }  // namespace orthoplan
