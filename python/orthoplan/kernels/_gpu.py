@@ -23,6 +23,13 @@ def kernel_source_dirs() -> tuple[Path, Path]:
     raise FileNotFoundError("orthoplan kernel sources (cuda_src) are missing from the installation")
 
 
+def nvrtc_program() -> tuple[str, tuple[str, ...]]:
+    """(source, options) that NVRTC compiles for the CuPy backend; the target architecture is added
+    by whoever compiles (CuPy takes the device's)."""
+    include, kernels = kernel_source_dirs()
+    return (kernels / "orthoplan_kernels.cu").read_text(), ("-std=c++17", f"-I{include}")
+
+
 class _ExtBuffer:
     """Device memory owned through the _cuda extension; freed with the object."""
 
@@ -106,9 +113,8 @@ class CupyBackend:
         import cupy
 
         self.cp = cupy
-        include, kernels = kernel_source_dirs()
-        code = (kernels / "orthoplan_kernels.cu").read_text()
-        self.module = cupy.RawModule(code=code, options=("-std=c++17", f"-I{include}"))
+        code, options = nvrtc_program()
+        self.module = cupy.RawModule(code=code, options=options)
 
     def _launch(self, name: str, n: int, threads: int, args: tuple) -> None:
         blocks = max(1, (n + threads - 1) // threads)
