@@ -8,6 +8,7 @@ why, without a CUDA device. Run: python -m pytest benchmarks/test_bench_gpu.py -
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
@@ -117,6 +118,39 @@ def test_gpu_batch(benchmark, case, name):
           + f"; staging the batch {stage_s * 1e3:.1f} ms; least bytes moved {row['bytes_gbs']:.1f} GB/s of "
           f"{row['peak_gbs']:.0f} GB/s measured copy rate"
           + (f"; max |gpu - cpu| {row['max_diff_mm']:.2e} mm" if "max_diff_mm" in row else ""))
+
+
+CAPPED: dict[int, tuple[float, np.ndarray]] = {}
+
+
+@pytest.mark.parametrize("min_blocks", [0, 4])
+def test_clearance_occupancy_cap(benchmark, case, min_blocks):
+    """The batch above on CuPy, the kernels compiled unbounded (0: 165 registers a thread on sm_90,
+    three blocks of 128 an SM) and with ORTHO_CLEARANCE_MIN_BLOCKS=4 (128 registers, four blocks):
+    the figure that decides which the kernels ship with."""
+    if "cupy" not in _gpu_backends():
+        pytest.skip(f"cupy backend unavailable: {K.available_backends()['cupy']}")
+    cp = pytest.importorskip("cupy")
+    from orthoplan.kernels._gpu import CupyBackend
+    from orthoplan.kernels.clearance import make_query
+
+    backend = CupyBackend((f"ORTHO_CLEARANCE_MIN_BLOCKS={min_blocks}",) if min_blocks else ())
+    prep, staging, pairs = case
+    query = make_query(prep, K.stage(*staging, backend="cupy").poses, pairs, K.DEFAULT_MAX_DISTANCE)
+    query = dataclasses.replace(query, poses=cp.asarray(query.poses))  # on the device: time the kernel
+
+    def run():
+        out = backend.clearance(query, on_device=True)
+        cp.cuda.Device().synchronize()
+        return out
+
+    res = benchmark.pedantic(run, rounds=10, warmup_rounds=1)
+    CAPPED[min_blocks] = (benchmark.stats["median"], cp.asnumpy(res.clearance))
+    if len(CAPPED) == 2:
+        (free, c_free), (capped, c_capped) = CAPPED[0], CAPPED[4]
+        print(f"\ncupy clearance, unbounded {free * 1e3:.1f} ms, capped at 128 registers {capped * 1e3:.1f} ms: "
+              f"the cap runs at {free / capped:.2f}x the unbounded speed")
+        np.testing.assert_array_equal(c_capped, c_free)  # the same arithmetic, only registers differ
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,15 @@
 #include "orthoplan/clearance/clearance_impl.h"
 #include "orthoplan/staging/staging_impl.h"
 
+// The clearance kernels run in blocks of 128. Unbounded, sm_90 gives them 165 registers a thread:
+// three blocks an SM. -DORTHO_CLEARANCE_MIN_BLOCKS=4 caps them at 128 (ptxas spills 8 bytes) for
+// four; which is faster is for a GPU to say (benchmarks/test_bench_gpu.py measures both on CuPy).
+#ifdef ORTHO_CLEARANCE_MIN_BLOCKS
+#define ORTHO_CLEARANCE_BOUNDS __launch_bounds__(128, ORTHO_CLEARANCE_MIN_BLOCKS)
+#else
+#define ORTHO_CLEARANCE_BOUNDS
+#endif
+
 // steps [B, T], n_stages [B] (zeroed by the caller): one thread per (schedule, tooth).
 extern "C" __global__ void ortho_staging_steps(const float* motion, const int* start,
                                                const float* rate, int B, int T, int* steps,
@@ -30,7 +39,7 @@ extern "C" __global__ void ortho_staging_poses(const float* motion, const int* s
 // numbered pair-major: a warp takes one pair of teeth at 32 consecutive (schedule, stage) poses, so
 // its lanes walk the same trees and grids along nearly the same paths (pose-major numbering put 32
 // different pairs in a warp, each lane with its own teeth, traversal and memory).
-extern "C" __global__ void ortho_clearance(const int* tooth_i, const float* tooth_f,
+extern "C" __global__ void ORTHO_CLEARANCE_BOUNDS ortho_clearance(const int* tooth_i, const float* tooth_f,
                                            const float* tris, const float* tri_sign,
                                            const float* wide_box, const int* wide_ref,
                                            const float* wide_dip,
@@ -54,7 +63,7 @@ extern "C" __global__ void ortho_clearance(const int* tooth_i, const float* toot
 // A task list, one thread per task: tasks [N, 4] = (pose of tooth a, pose of tooth b, tooth a,
 // tooth b), poses counted in 4x4 matrices. Several cases merged into one view are checked in one
 // launch, each with its own schedules and stages; outputs [N] (witnesses x3) in task order.
-extern "C" __global__ void ortho_clearance_tasks(const int* tooth_i, const float* tooth_f,
+extern "C" __global__ void ORTHO_CLEARANCE_BOUNDS ortho_clearance_tasks(const int* tooth_i, const float* tooth_f,
                                                  const float* tris, const float* tri_sign,
                                                  const float* wide_box, const int* wide_ref,
                                                  const float* wide_dip,

@@ -75,7 +75,7 @@ def test_nvrtc_compiles_every_entry_point_of_the_shipped_source():
     code, options = nvrtc_program()
     rc, log, cubin = _compile(nvrtc, code, (*options, f"-arch={ARCH}"))
     assert rc == 0, f"NVRTC rejects the CuPy backend's source:\n{log}"
-    entries = re.findall(r'extern "C" __global__ void (\w+)\(', code)
+    entries = re.findall(r'extern "C" __global__ void (?:ORTHO_\w+ )?(\w+)\(', code)
     assert len(entries) == 4
     for name in entries:  # extern "C": the cubin's symbol table holds the plain names CuPy looks up
         assert name.encode() + b"\0" in cubin, name
@@ -87,3 +87,14 @@ def test_nvrtc_reports_a_broken_source_rather_than_crashing():
     code, options = nvrtc_program()
     rc, log, _ = _compile(nvrtc, code + "\n__device__ int not_a_value = ;\n", (*options, f"-arch={ARCH}"))
     assert rc != 0 and "error" in log
+
+
+def test_the_occupancy_cap_holds_the_clearance_kernels_to_128_registers():
+    # ORTHO_CLEARANCE_MIN_BLOCKS=4 (four blocks of 128 an SM) is the variant the GPU benchmark weighs
+    nvrtc = _load_nvrtc()
+    code, options = nvrtc_program(("ORTHO_CLEARANCE_MIN_BLOCKS=4",))
+    rc, log, _ = _compile(nvrtc, code, (*options, f"-arch={ARCH}", "-Xptxas=-v"))
+    assert rc == 0, log
+    used = dict(re.findall(r"entry function '(\w+)'.*?Used (\d+) registers", log, flags=re.S))
+    assert set(used) >= {"ortho_clearance", "ortho_clearance_tasks"}, log
+    assert int(used["ortho_clearance"]) <= 128 and int(used["ortho_clearance_tasks"]) <= 128, used

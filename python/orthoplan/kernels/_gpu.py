@@ -23,11 +23,11 @@ def kernel_source_dirs() -> tuple[Path, Path]:
     raise FileNotFoundError("orthoplan kernel sources (cuda_src) are missing from the installation")
 
 
-def nvrtc_program() -> tuple[str, tuple[str, ...]]:
+def nvrtc_program(defines: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...]]:
     """(source, options) that NVRTC compiles for the CuPy backend; the target architecture is added
-    by whoever compiles (CuPy takes the device's)."""
+    by whoever compiles (CuPy takes the device's). defines: NAME=VALUE macros for the source."""
     include, kernels = kernel_source_dirs()
-    return (kernels / "orthoplan_kernels.cu").read_text(), ("-std=c++17", f"-I{include}")
+    return (kernels / "orthoplan_kernels.cu").read_text(), ("-std=c++17", f"-I{include}", *(f"-D{d}" for d in defines))
 
 
 class _ExtBuffer:
@@ -109,11 +109,11 @@ class CupyBackend:
 
     name = "cupy"
 
-    def __init__(self) -> None:
+    def __init__(self, defines: tuple[str, ...] = ()) -> None:
         import cupy
 
         self.cp = cupy
-        code, options = nvrtc_program()
+        code, options = nvrtc_program(defines)
         self.module = cupy.RawModule(code=code, options=options)
 
     def _launch(self, name: str, n: int, threads: int, args: tuple) -> None:
