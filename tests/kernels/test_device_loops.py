@@ -1,10 +1,10 @@
 """The plain loops that nvcc and NVRTC compile, checked on the CPU.
 
 The host build bounds a cell's eight corners and a wide BVH node's four children with SSE; the
-device runs the same operations as plain loops (clearance_impl.h). Without a GPU those loops
-would go untested, so this builds the CPU extension a second time with -DORTHO_NO_HOST_SSE (the
-device's loops on the host) and holds it to the installed build bit for bit: every prepared
-array, every clearance value and every witness.
+device runs the same operations as plain loops (clearance_impl.h, closest_impl.h). Without a GPU
+those loops would go untested, so this builds the CPU extension a second time with
+-DORTHO_NO_HOST_SSE (the device's loops on the host) and holds it to the installed build bit for
+bit: every prepared array, every clearance value and every witness.
 """
 
 from __future__ import annotations
