@@ -2,11 +2,15 @@
 #include "orthoplan/clearance/clearance_impl.h"
 #include "orthoplan/staging/staging_impl.h"
 
-// The clearance kernels run in blocks of 128. Unbounded, sm_90 gives them 165 registers a thread:
-// three blocks an SM. -DORTHO_CLEARANCE_MIN_BLOCKS=4 caps them at 128 (ptxas spills 8 bytes) for
-// four; which is faster is for a GPU to say (benchmarks/test_bench_gpu.py measures both on CuPy).
+// Threads per block of the clearance kernels, for every launcher (CuPy passes its own as a define).
+#ifndef ORTHO_CLEARANCE_THREADS
+#define ORTHO_CLEARANCE_THREADS 128
+#endif
+// Unbounded, sm_90 gives the clearance kernels 165 registers a thread: three blocks of 128 an SM.
+// -DORTHO_CLEARANCE_MIN_BLOCKS=4 caps them at 128 (ptxas spills 8 bytes) for four; which is faster
+// is for a GPU to say (benchmarks/test_bench_gpu.py measures both on CuPy).
 #ifdef ORTHO_CLEARANCE_MIN_BLOCKS
-#define ORTHO_CLEARANCE_BOUNDS __launch_bounds__(128, ORTHO_CLEARANCE_MIN_BLOCKS)
+#define ORTHO_CLEARANCE_BOUNDS __launch_bounds__(ORTHO_CLEARANCE_THREADS, ORTHO_CLEARANCE_MIN_BLOCKS)
 #else
 #define ORTHO_CLEARANCE_BOUNDS
 #endif

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import re
 import shutil
 
 import numpy as np
@@ -62,8 +61,7 @@ def test_kernel_sources_ship_for_nvrtc():
 
     include, kernels = kernel_source_dirs()
     assert (include / "orthoplan" / "clearance" / "clearance_impl.h").is_file()
-    source = (kernels / "orthoplan_kernels.cu").read_text()
-    assert re.search(r'extern "C" __global__ void \w* ?ortho_clearance\(', source)
+    assert "ortho_clearance(" in (kernels / "orthoplan_kernels.cu").read_text()
 
 
 def test_cupy_results_come_back_as_cupy_arrays():

@@ -71,7 +71,7 @@ void staging_poses(uintptr_t motion, uintptr_t start, uintptr_t steps, int B, in
 
 void clearance(const ClearanceView& g, uintptr_t poses, int B, int S, int T, uintptr_t pairs,
                int P, float max_distance, uintptr_t c, uintptr_t wa, uintptr_t wb) {
-  ortho_clearance<<<blocks((long long)B * S * P, 128), 128>>>(
+  ortho_clearance<<<blocks((long long)B * S * P, ORTHO_CLEARANCE_THREADS), ORTHO_CLEARANCE_THREADS>>>(
       g.tooth_i, g.tooth_f, g.tris, g.tri_sign, g.wide_box, g.wide_ref, g.wide_dip, g.samples, g.snode, g.snode_child,
       g.grid, dp<const float>(poses), B, S, T, dp<const int>(pairs), P, max_distance, dp<float>(c),
       dp<float>(wa), dp<float>(wb));
@@ -80,7 +80,7 @@ void clearance(const ClearanceView& g, uintptr_t poses, int B, int S, int T, uin
 
 void clearance_tasks(const ClearanceView& g, uintptr_t poses, uintptr_t tasks, int N, float max_distance,
                      uintptr_t c, uintptr_t wa, uintptr_t wb) {
-  ortho_clearance_tasks<<<blocks(N, 128), 128>>>(
+  ortho_clearance_tasks<<<blocks(N, ORTHO_CLEARANCE_THREADS), ORTHO_CLEARANCE_THREADS>>>(
       g.tooth_i, g.tooth_f, g.tris, g.tri_sign, g.wide_box, g.wide_ref, g.wide_dip, g.samples, g.snode,
       g.snode_child, g.grid, dp<const float>(poses), dp<const int>(tasks), N, max_distance, dp<float>(c),
       dp<float>(wa), dp<float>(wb));

@@ -23,11 +23,17 @@ def kernel_source_dirs() -> tuple[Path, Path]:
     raise FileNotFoundError("orthoplan kernel sources (cuda_src) are missing from the installation")
 
 
+# Threads per block of the CuPy backend's clearance launches; the source is compiled with it
+# (ORTHO_CLEARANCE_THREADS), so launch bounds there always match.
+CLEARANCE_THREADS = 128
+
+
 def nvrtc_program(defines: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...]]:
     """(source, options) that NVRTC compiles for the CuPy backend; the target architecture is added
     by whoever compiles (CuPy takes the device's). defines: NAME=VALUE macros for the source."""
     include, kernels = kernel_source_dirs()
-    return (kernels / "orthoplan_kernels.cu").read_text(), ("-std=c++17", f"-I{include}", *(f"-D{d}" for d in defines))
+    macros = (f"ORTHO_CLEARANCE_THREADS={CLEARANCE_THREADS}", *defines)
+    return (kernels / "orthoplan_kernels.cu").read_text(), ("-std=c++17", f"-I{include}", *(f"-D{d}" for d in macros))
 
 
 class _ExtBuffer:
@@ -147,7 +153,7 @@ class CupyBackend:
         wa, wb = cp.empty((b, s, p, 3), cp.float32), cp.empty((b, s, p, 3), cp.float32)
         args = (*arrays, cp.asarray(query.poses), np.int32(b), np.int32(s), np.int32(t),
                 cp.asarray(query.pairs), np.int32(p), np.float32(query.max_distance), c, wa, wb)
-        self._launch("ortho_clearance", b * s * p, 128, args)
+        self._launch("ortho_clearance", b * s * p, CLEARANCE_THREADS, args)
         if on_device:
             return ClearanceResult(c, wa, wb)
         return ClearanceResult(*to_caller(False, c.get(), wa.get(), wb.get()))
@@ -160,6 +166,6 @@ class CupyBackend:
             merged.device_cache[self.name] = arrays
         n = len(tasks)
         c, wa, wb = cp.empty((n,), cp.float32), cp.empty((n, 3), cp.float32), cp.empty((n, 3), cp.float32)
-        self._launch("ortho_clearance_tasks", n, 128, (*arrays, cp.asarray(poses), cp.asarray(tasks), np.int32(n),
-                                                       np.float32(max_distance), c, wa, wb))
+        args = (*arrays, cp.asarray(poses), cp.asarray(tasks), np.int32(n), np.float32(max_distance), c, wa, wb)
+        self._launch("ortho_clearance_tasks", n, CLEARANCE_THREADS, args)
         return c.get(), wa.get(), wb.get()
