@@ -25,7 +25,7 @@ struct ToothBuild {
   std::vector<float> tris, samples, snode;
   std::vector<int> snode_child, faces;  // faces: vertex ids in BVH order
   WideTree tree;
-  int nverts = 0;
+  int nverts = 0, real_faces = 0, cap_slot = 4;
   int stats[ST_STRIDE];
 };
 
@@ -44,18 +44,21 @@ ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spaci
     const float* r = &recs[size_t(i) * TRI_STRIDE];
     cen[i] = (load3(r) + load3(r + 3) + load3(r + 6)) * (1.f / 3.f);
   }
-  TreeTopo bt = build_median_tree(cen, kTriLeaf);
+  TreeTopo bt = build_split_tree(cen, c.real_faces, kTriLeaf);  // caps keep the last indices
   // the kernels' stacks hold 64 entries: a wide visit pops one and pushes four, over at most 20
   // wide levels
   if (bt.depth > 40) throw std::invalid_argument("meshes: triangle tree too deep");
   tb.tris.resize(recs.size());
   tb.faces.resize(size_t(ntri) * 3);
   tb.nverts = int(c.verts.size());
+  tb.real_faces = c.real_faces;
   for (int i = 0; i < ntri; ++i) {
     std::copy_n(&recs[size_t(bt.perm[i]) * TRI_STRIDE], TRI_STRIDE, &tb.tris[size_t(i) * TRI_STRIDE]);
     std::copy_n(&c.faces[size_t(bt.perm[i]) * 3], 3, &tb.faces[size_t(i) * 3]);
   }
   tb.tree = build_wide_tree(tb.tris, bt);
+  // the root's wide slots: the scanned subtree's one or two children, then the caps' (clearance.h)
+  if (ntri > c.real_faces && c.real_faces > 0) tb.cap_slot = bt.child[2 * size_t(bt.child[0]) + 1] < 0 ? 1 : 2;
   std::vector<V3> samp = surface_samples(c, spacing);
   TreeTopo st = build_median_tree(samp, kSampleLeaf);
   if (st.depth > 60) throw std::invalid_argument("meshes: sample tree too deep");
@@ -81,11 +84,12 @@ ToothBuild build_tooth(const float* v, int nv, const int* f, int nf, float spaci
   return tb;
 }
 
-// Signed distance at every coarse grid node of tooth t, exact up to the truncation distance ct
-// (farther nodes hold +-ct: the searches of far nodes were the slowest part of prepare, and a
-// bound of ct prunes any pair the default max_distance keeps). The winding-number sign is computed
-// only at nodes within one spacing of the surface. A farther node shares its sign with its six
-// neighbours (none is across the surface), so a breadth-first sweep carries the sign outwards.
+// Signed distance to the closed surface at every coarse grid node of tooth t, exact up to the
+// truncation distance ct (farther nodes hold +-ct: the searches of far nodes were the slowest part
+// of prepare, and a bound of ct prunes any pair the default max_distance keeps). The winding-number
+// sign is computed only at nodes within one spacing of the surface. A farther node shares its sign
+// with its six neighbours (none is across the surface), so a breadth-first sweep carries the sign
+// outwards.
 void fill_grid(const ClearanceView& view, int t, float* grid) {
   const int* ti = view.tooth_i + size_t(t) * TI_STRIDE;
   const float* tf = view.tooth_f + size_t(t) * TF_STRIDE;
@@ -123,21 +127,28 @@ void fill_grid(const ClearanceView& view, int t, float* grid) {
 // Value of fine-grid node p of tooth t (after its coarse grid): its exact signed distance when
 // within ft of the surface, else +-ft. The coarse bounds settle most far nodes and most signs
 // without a query; the closest-point search is capped at ft.
-float fine_node(const ClearanceView& view, int t, V3 p, float ft, int* last) {
+// *g receives the distance to the scanned surface where it is below ft, else +inf (unknown).
+float fine_node(const ClearanceView& view, int t, V3 p, float ft, int* last, float* g) {
   float hi;
   bool in_box;
   const float lo = grid_bounds(view, t, p, -ortho_inf(), &hi, &in_box);  // need -inf: coarse only
   if (!in_box) hi = ortho_inf();  // past the coarse box (a band wider than its margin): lo only
+  *g = ortho_inf();
   if (lo >= ft) return ft;
   if (hi <= -ft) return -ft;
   const Closest c = closest_hinted(view, t, p, ft * ft * (1.f + 1e-5f), last);
-  if (c.tri < 0 || c.d2 >= ft * ft)  // |sd| >= ft: only its sign is stored
+  if (c.tri < 0 || c.d2 >= ft * ft)  // |h| >= ft: only its sign is stored
     return lo > -ft ? ft : hi < ft ? -ft : (winding_number(view, t, p) > 0.5f ? -ft : ft);
   const float d = std::sqrt(c.d2);
+  *g = d;
+  if (c.tri >= cap_start(view, t)) {  // a cap is nearest: the scanned surface is farther
+    const Closest s = closest_on_tooth(view, t, p, ft * ft * (1.f + 1e-5f), cap_start(view, t));
+    *g = s.tri < 0 || s.d2 >= ft * ft ? ortho_inf() : std::sqrt(s.d2);
+  }
   return (d > -lo ? false : d > hi ? true : inside_closed(view, t, c, p)) ? -d : d;
 }
 
-void fill_fine_grid(const ClearanceView& view, int t, float* grid) {
+void fill_fine_grid(const ClearanceView& view, int t, float* grid, float* scanned) {
   const int* ti = view.tooth_i + size_t(t) * TI_STRIDE;
   const float* tf = view.tooth_f + size_t(t) * TF_STRIDE;
   const long long nx = ti[TI_FNX], ny = ti[TI_FNY], nz = ti[TI_FNZ];
@@ -147,7 +158,8 @@ void fill_fine_grid(const ClearanceView& view, int t, float* grid) {
     int last = -1;  // along a row, each search starts from the previous node's closest triangle
     const float y = tf[TF_FOY] + h * float(row % ny), z = tf[TF_FOZ] + h * float(row / ny);
     for (long long x = 0; x < nx; ++x)
-      grid[row * nx + x] = fine_node(view, t, V3{tf[TF_FOX] + h * float(x), y, z}, tf[TF_FT], &last);
+      grid[row * nx + x] = fine_node(view, t, V3{tf[TF_FOX] + h * float(x), y, z}, tf[TF_FT], &last,
+                                     &scanned[row * nx + x]);
   }
 }
 
@@ -205,6 +217,8 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
     int* ti = &pc.tooth_i[size_t(t) * TI_STRIDE];
     float* tf = &pc.tooth_f[size_t(t) * TF_STRIDE];
     ti[TI_TRI] = append(pc.tris, tb[t].tris, TRI_STRIDE);
+    ti[TI_CAP0] = tb[t].real_faces;
+    ti[TI_CAPSLOT] = tb[t].cap_slot;
     ti[TI_WIDE] = append(pc.wide_box, tb[t].tree.box, WB_STRIDE);
     append(pc.wide_ref, tb[t].tree.ref, 4);
     append(pc.wide_dip, tb[t].tree.dip, WD_STRIDE);
@@ -231,6 +245,8 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
       ti[TI_FNX] = int(m[0]); ti[TI_FNY] = int(m[1]); ti[TI_FNZ] = int(m[2]);
       ti[TI_FGRID] = int(goff[t] + nodes);
       nodes += m[0] * m[1] * m[2];
+      ti[TI_GGRID] = int(goff[t] + nodes);  // the distance to the scanned surface, same lattice
+      nodes += m[0] * m[1] * m[2];
       tf[TF_FOX] = lo.x - fcells * fh; tf[TF_FOY] = lo.y - fcells * fh; tf[TF_FOZ] = lo.z - fcells * fh;
       tf[TF_FH] = fh;
       tf[TF_FIH] = 1.f / fh;
@@ -252,7 +268,8 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
   for (int t = 0; t < teeth; ++t) {
     fill_grid(view, t, &pc.grid[size_t(goff[t])]);
     if (pc.tooth_i[size_t(t) * TI_STRIDE + TI_FNX] > 0)
-      fill_fine_grid(view, t, &pc.grid[size_t(pc.tooth_i[size_t(t) * TI_STRIDE + TI_FGRID])]);
+      fill_fine_grid(view, t, &pc.grid[size_t(pc.tooth_i[size_t(t) * TI_STRIDE + TI_FGRID])],
+                     &pc.grid[size_t(pc.tooth_i[size_t(t) * TI_STRIDE + TI_GGRID])]);
   }
   return pc;
 }

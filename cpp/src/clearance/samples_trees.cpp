@@ -87,4 +87,21 @@ TreeTopo build_median_tree(const std::vector<V3>& centroids, int leaf_size) {
   return b.t;
 }
 
+TreeTopo build_split_tree(const std::vector<V3>& centroids, int split, int leaf_size) {
+  const int n = int(centroids.size());
+  if (split <= 0 || split >= n) return build_median_tree(centroids, leaf_size);
+  Builder b{centroids, leaf_size, {}};
+  b.t.perm.resize(centroids.size());
+  std::iota(b.t.perm.begin(), b.t.perm.end(), 0);
+  b.t.child = {0, 0};
+  b.t.first.push_back(0);
+  b.t.count.push_back(n);
+  b.t.depth = 1;
+  const int left = b.build(0, split, 2);
+  const int right = b.build(split, n, 2);
+  b.t.child[0] = left;
+  b.t.child[1] = right;
+  return b.t;
+}
+
 }  // namespace orthoplan

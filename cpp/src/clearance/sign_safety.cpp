@@ -3,13 +3,17 @@
 // feature's pseudo-normal, and the winding number on each side is a constant of the triangle.
 //
 // A triangle is safe when
-//   1. no triangle sharing none of its vertices intersects or touches it (within kTouch), and
-//   2. each of its vertices is good: its faces form one fan around it that projects one-to-one
-//      onto the plane normal to its pseudo-normal (so faces sharing a vertex cannot cross), and
-//   3. the winding number just off its outer side is known: safe triangles connected by edges
+//   1. no other triangle crosses or touches it (within kTouch): those sharing none of its
+//      vertices by a triangle test; those sharing one vertex only where that vertex is not good
+//      (below), by testing each one's far edge against the other; and
+//   2. the winding number just off its outer side is known: safe triangles connected by edges
 //      share it (their front sheets touch with no surface between), so it is sampled a few
 //      times per connected patch, checked to be an integer and one less than behind the sheet.
-// Anything else is marked unsafe and the kernels fall back to the winding number.
+// Its face test is then exact. Its edge tests are exact where the edge joins it to one other safe
+// triangle, and its vertex tests where the vertex is good: the vertex's faces form one fan around
+// it that projects one-to-one onto the plane normal to its pseudo-normal. A feature without a
+// valid test stores a zero pseudo-normal. Anything else falls back to the winding number (the
+// apex of a cap over a scalloped margin is never good: its faces still are safe).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -201,11 +205,30 @@ std::vector<float> sign_records(const ClearanceView& g, int t, const std::vector
     } while (++steps < int(fan.size()) && a != start);
     good[size_t(v)] = ok && steps == int(fan.size()) && a == start && std::fabs(turn - 2 * M_PI) < 1e-3;
   }
-  std::vector<char> clean = clean_triangles(g, t, faces);
-  std::vector<char> safe(static_cast<size_t>(nt), 0);
-  for (int i = 0; i < nt; ++i)
-    safe[size_t(i)] = clean[size_t(i)] && good[size_t(faces[3 * i])] && good[size_t(faces[3 * i + 1])] &&
-                      good[size_t(faces[3 * i + 2])];
+  std::vector<char> safe = clean_triangles(g, t, faces);
+  // faces sharing a vertex that is not good may cross each other: test each pair's far edges
+  for (int v = 0; v < nverts; ++v) {
+    if (good[size_t(v)]) continue;
+    const std::vector<int>& fan = incident[size_t(v)];
+    for (size_t x = 0; x < fan.size(); ++x)
+      for (size_t y = x + 1; y < fan.size(); ++y) {
+        const int f1 = fan[x], f2 = fan[y];
+        int shared = 0;
+        for (int u = 0; u < 3; ++u)
+          for (int w = 0; w < 3; ++w) shared += faces[3 * f1 + u] == faces[3 * f2 + w];
+        if (shared > 1) {  // an edge: only a face folded back onto the other overlaps it
+          if (dot(normal[f1], normal[f2]) < -0.99f) safe[size_t(f1)] = safe[size_t(f2)] = 0;
+          continue;
+        }
+        V3 far1[2], far2[2];
+        for (int u = 0, j = 0, k = 0; u < 3; ++u) {
+          if (faces[3 * f1 + u] != v) far1[j++] = tri[f1].v[u];
+          if (faces[3 * f2 + u] != v) far2[k++] = tri[f2].v[u];
+        }
+        if (segment_crosses(far1[0], far1[1], tri[f2]) || segment_crosses(far2[0], far2[1], tri[f1]))
+          safe[size_t(f1)] = safe[size_t(f2)] = 0;
+      }
+  }
   // Patches: safe triangles joined across shared edges (union-find).
   std::vector<int> parent(nt);
   std::iota(parent.begin(), parent.end(), 0);
@@ -258,13 +281,20 @@ std::vector<float> sign_records(const ClearanceView& g, int t, const std::vector
     if (!(w_out[size_t(i)] < ORTHO_SG_UNSAFE)) continue;
     store3(r + SG_N, normal[i]);
     for (int k = 0; k < 3; ++k) {
-      store3(r + SG_V + 3 * k, vpn[size_t(faces[3 * i + k])]);
+      const int vk = faces[3 * i + k];
+      if (good[size_t(vk)]) store3(r + SG_V + 3 * k, vpn[size_t(vk)]);
       // edge k runs from vertex k to k + 1; its pseudo-normal is the sum of its two face normals
-      const uint32_t a = faces[3 * i + k], b = faces[3 * i + (k + 1) % 3];
+      const int a = vk, b = faces[3 * i + (k + 1) % 3];
       V3 e = normal[i];
-      for (int f : incident[a])
-        if (f != i && std::find(&faces[3 * f], &faces[3 * f] + 3, int(b)) != &faces[3 * f] + 3) e = e + normal[f];
-      store3(r + SG_E + 3 * k, e);
+      int others = 0;
+      bool other_safe = false;
+      for (int f : incident[size_t(a)])
+        if (f != i && std::find(&faces[3 * f], &faces[3 * f] + 3, b) != &faces[3 * f] + 3) {
+          e = e + normal[f];
+          ++others;
+          other_safe = w_out[size_t(f)] < ORTHO_SG_UNSAFE;
+        }
+      if (others == 1 && other_safe) store3(r + SG_E + 3 * k, e);
     }
   }
   return out;

@@ -39,9 +39,22 @@ class PreparedCase:
     device_cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def closed_mesh(self, tooth: int) -> np.ndarray:
-        """Triangles [F, 3, 3] of the capped (closed) crown `tooth`, mesh coordinates."""
+        """Triangles [F, 3, 3] of the closed crown `tooth` (scanned triangles, then caps), mesh
+        coordinates: its winding number tells inside from outside."""
         lo, hi = self._range("tris", tooth)
         return self.arrays["tris"][lo:hi, :9].reshape(-1, 3, 3)
+
+    def scanned_mesh(self, tooth: int) -> np.ndarray:
+        """Triangles [F, 3, 3] of crown `tooth`'s scanned surface (debris and degenerate triangles
+        dropped, no caps): clearance is measured to these."""
+        lo, _ = self._range("tris", tooth)
+        return self.arrays["tris"][lo:lo + int(self.arrays["tooth_i"][tooth, _core.TI_CAP0]), :9].reshape(-1, 3, 3)
+
+    @property
+    def debris(self) -> dict[int, int]:
+        """{tooth index: fragments dropped} for the teeth whose crown held segmentation debris:
+        pieces under 5 % of the crown's area and over 0.1 mm from it (docs/kernels.md)."""
+        return {int(t): int(n) for t, n in enumerate(self.stats["debris_fragments"]) if n > 0}
 
     def front_winding(self, tooth: int) -> np.ndarray:
         """Per closed-mesh triangle of `tooth`: the winding number just off its outer side, or NaN

@@ -123,23 +123,26 @@ def closest_points(x: np.ndarray, tris: np.ndarray):
     return np.linalg.norm(x[:, None, :] - out, axis=2), out
 
 
-def signed_distances(x: np.ndarray, tris: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Exact signed distance [N] of points to a closed triangle mesh (negative where the winding
-    number exceeds 1/2) and the closest points [N, 3]."""
+def signed_distances(x: np.ndarray, closed: np.ndarray, scanned: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Exact distance [N] of points to the `scanned` triangles (default: `closed`), negative where
+    the winding number of the `closed` mesh exceeds 1/2, and the closest points [N, 3]."""
+    scanned = closed if scanned is None else scanned
     sd, cl = np.empty(len(x)), np.empty((len(x), 3))
     for lo in range(0, len(x), 128):
-        dist, pts = closest_points(x[lo:lo + 128], tris)
+        dist, pts = closest_points(x[lo:lo + 128], scanned)
         j = np.argmin(dist, axis=1)
         rows = np.arange(len(j))
         sd[lo:lo + 128], cl[lo:lo + 128] = dist[rows, j], pts[rows, j]
-    inside = winding_numbers(x, tris) > 0.5
+    inside = winding_numbers(x, closed) > 0.5
     sd[inside] *= -1.0
     return sd, cl
 
 
 def clearance_reference(query: ClearanceQuery) -> ClearanceResult:
     prep = query.prepared
-    tris = [prep.closed_mesh(t).astype(np.float64) for t in range(prep.teeth)]
+    closed = [prep.closed_mesh(t).astype(np.float64) for t in range(prep.teeth)]
+    scanned = [prep.scanned_mesh(t).astype(np.float64) for t in range(prep.teeth)]
     samples = [prep.samples(t).astype(np.float64) for t in range(prep.teeth)]
     b_count, s_count = query.poses.shape[:2]
     p_count = len(query.pairs)
@@ -153,7 +156,7 @@ def clearance_reference(query: ClearanceQuery) -> ClearanceResult:
                 for src, dst, flip in ((ia, ib, False), (ib, ia, True)):
                     m = np.linalg.inv(pose[dst]) @ pose[src]
                     x = samples[src] @ m[:3, :3].T + m[:3, 3]
-                    sd, cl = signed_distances(x, tris[dst])
+                    sd, cl = signed_distances(x, closed[dst], scanned[dst])
                     i = int(np.argmin(sd))
                     if sd[i] < min(c[b, s, p], query.max_distance):
                         on_src = pose[src, :3, :3] @ samples[src][i] + pose[src, :3, 3]

@@ -1,35 +1,47 @@
 // Clearance kernel API: signed clearance and witness points for tooth pairs at many poses.
 //
-// Semantics (docs/kernels.md): each crown is closed by capping its open gingival boundary; the
-// clearance of pair (a, b) is min( min_{v in samples(a)} sd_b(v), min_{w in samples(b)} sd_a(w) ),
-// where sd_x is the exact distance to closed crown x, negative inside; inside means a generalized
-// winding number above 1/2 (robust where a cap folds through the crown, unlike pseudo-normals),
-// and samples are the crown's vertices plus points
-// added so no surface point is farther than the sample spacing from a sample. Values at or above
+// Semantics (docs/kernels.md): each crown X is its scanned surface S_X (debris dropped) closed by
+// caps that stay inside the tooth into a solid; inside means a generalized winding number of the
+// closed surface above 1/2 (robust where a cap folds through the crown). sd_X(p) is the exact
+// distance from p to S_X (never to a cap), negative where p is inside. The clearance of pair
+// (a, b) is min( min_{v in samples(a)} sd_b(v), min_{w in samples(b)} sd_a(w) ), samples being
+// points of the scanned surface no farther apart than the sample spacing. Values at or above
 // max_distance are reported as +inf with NaN witnesses.
 //
+// sd_X jumps across a cap (from +d to -d), so the grids hold the closed-surface signed distance
+// h_X instead (continuous, 1-Lipschitz). sd_X = h_X wherever the scanned surface is nearer than the
+// caps, and sd_X >= h_X outside; only inside, nearer a cap than the scanned surface, is sd_X below
+// h_X. So a bound of h prunes as it is where it is positive; and everywhere sd_X >= -g_X, whose
+// upper bounds come from a fine grid of g, from the distance to the scanned surface's boundary,
+// or, where no cap is nearer than |h| (a search of the caps' own subtree), from |h| itself.
+//
 // Prepared per-case structures (built once by prepare.cpp, all coordinates in mesh frame, mm):
-//   tooth_i [T, TI_STRIDE] int32   offsets and grid dimensions of each tooth
+//   tooth_i [T, TI_STRIDE] int32   offsets and grid dimensions of each tooth; TI_CAP0: index (in
+//            the tooth) of its first cap triangle: triangles before it are scanned, from it on caps;
+//            TI_CAPSLOT: the first slot of the wide root that holds caps (4: none)
 //   tooth_f [T, TF_STRIDE] float32 grid origin, spacing, margin, rounding pad of the error bound and
 //            truncation distance ct; the fine grid's origin, spacing and truncation distance ft;
 //            the reciprocals of both spacings (a lookup multiplies instead of dividing)
-//   tris    [NT, TRI_STRIDE] float32 capped triangles (3 vertices, outward winding)
+//   tris    [NT, TRI_STRIDE] float32 closed-surface triangles (3 vertices, outward winding); a cap
+//            triangle's first two vertices are a boundary edge of the scanned surface, its third
+//            the cap's apex
 //   tri_sign [NT, SG_STRIDE] float32 per triangle: face, edge (ab, bc, ca) and vertex (a, b, c)
 //            angle-weighted pseudo-normals and the winding number just off its outer side, or
 //            SG_UNSAFE where the crown is not a clean manifold around the triangle (sign_safety.cpp)
 //   wide_box [NW, WB_STRIDE] float32, wide_ref [NW, 4] int32, wide_dip [NW, WD_STRIDE] float32
-//            triangle BVH, a median-split binary tree collapsed to four children per node (two
-//            levels per visit). Per child, four children side by side per field: its box and slab
-//            (unit normal n, range of n.x over its triangles, padded for rounding) for
-//            closest-point searches; its dipole (area-weighted centre, area vector, radius of the
-//            ball about the centre holding its box) for the fast winding number. wide_ref per
-//            child: a wide node, or a leaf (ORTHO_WIDE_LEAF), or an empty slot (inverted box, no
-//            area)
+//            triangle BVH, a median-split binary tree (its root splits scanned from cap triangles)
+//            collapsed to four children per node (two levels per visit). Per child, four children
+//            side by side per field: its box and slab (unit normal n, range of n.x over its
+//            triangles, padded for rounding) for closest-point searches; its dipole (area-weighted
+//            centre, area vector, radius of the ball about the centre holding its box) for the
+//            fast winding number. wide_ref per child: a wide node, or a leaf (ORTHO_WIDE_LEAF), or
+//            an empty slot (inverted box, no area)
 //   samples [NS, 3] float32, snode [NSN, 4] float32 (centre, radius), snode_child [NSN, 2] int32
-//   grid    [NG] float32 signed distance at grid nodes (x fastest), same sign rule: per tooth a
-//            coarse grid over the crown's box plus the margin, exact where |sd| < ct and +-ct
-//            elsewhere (meaning sd >= ct or sd <= -ct), then a fine grid over the box plus ft,
-//            exact where |sd| < ft and +-ft elsewhere. TI_FNX = 0: no fine grid.
+//   grid    [NG] float32 h at grid nodes (x fastest): per tooth a coarse grid over the crown's box
+//            plus the margin, exact where |h| < ct and +-ct elsewhere (meaning h >= ct or h <= -ct),
+//            then a fine grid over the box plus ft, exact where |h| < ft and +-ft elsewhere
+//            (TI_FNX = 0: none), then on the fine lattice g, the distance to the scanned surface,
+//            where it is below ft, +inf elsewhere (TI_GGRID): upper bounds of g, since sd >= -g.
 // Query inputs:
 //   poses [B, S, T, 4, 4] float32 rigid mesh->world transforms; pairs [P, 2] int32
 // Returns:
@@ -39,7 +51,7 @@
 namespace orthoplan {
 
 enum ToothInt { TI_TRI = 0, TI_WIDE, TI_SAMP, TI_SNODE, TI_GRID, TI_NX, TI_NY, TI_NZ, TI_FGRID, TI_FNX,
-                TI_FNY, TI_FNZ, TI_STRIDE };
+                TI_FNY, TI_FNZ, TI_CAP0, TI_CAPSLOT, TI_GGRID, TI_STRIDE };
 enum ToothFloat { TF_OX = 0, TF_OY, TF_OZ, TF_H, TF_MARGIN, TF_PAD, TF_CT, TF_FOX, TF_FOY, TF_FOZ, TF_FH,
                   TF_FT, TF_IH, TF_FIH, TF_STRIDE };
 enum TriField { TR_V = 0, TRI_STRIDE = 9 };

@@ -1,5 +1,5 @@
-// Closest points on a tooth's capped surface, one source for g++, nvcc and NVRTC: the exact
-// point-triangle distance and the depth-first search over the 4-wide triangle tree.
+// Closest points on a tooth's closed surface or on its scanned part alone, one source for g++, nvcc
+// and NVRTC: the exact point-triangle distance and the depth-first search over the 4-wide tree.
 #pragma once
 #include "orthoplan/clearance/clearance.h"
 #include "orthoplan/common/vec.h"
@@ -71,9 +71,16 @@ struct Closest {
   int feat;   // feature of that triangle holding the point (closest_on_triangle)
 };
 
-// Closest point of tooth t's capped surface to p (mesh frame), searching within sqrt(r2max).
-// Depth first over the wide tree, nearest child first.
-ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2max) {
+// Global index of tooth t's first cap triangle: the scanned triangles come before it.
+ORTHO_HD int cap_start(const ClearanceView& g, int t) {
+  return g.tooth_i[t * TI_STRIDE + TI_TRI] + g.tooth_i[t * TI_STRIDE + TI_CAP0];
+}
+
+// Closest point to p (mesh frame) of tooth t's triangles with global index below tri_end (all of
+// them by default; cap_start: the scanned surface alone), searching within sqrt(r2max). Depth
+// first over the wide tree, nearest child first.
+ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2max,
+                                  int tri_end = 0x7fffffff) {
   const int wide0 = g.tooth_i[t * TI_STRIDE + TI_WIDE];
   const int tri0 = g.tooth_i[t * TI_STRIDE + TI_TRI];
   Closest best;
@@ -90,7 +97,8 @@ ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2m
     const int ref = stack[sp];
     if (ref < 0) {  // leaf: triangles [first, first + count)
       const int code = -1 - ref, first = code >> 3;
-      for (int i = first; i < first + (code & 7); ++i) {
+      const int last = oimin(first + (code & 7), tri_end - tri0);
+      for (int i = first; i < last; ++i) {
         const float* tr = g.tris + (long long)(tri0 + i) * TRI_STRIDE;
         int feat;
         V3 q = closest_on_triangle(p, load3(tr), load3(tr + 3), load3(tr + 6), &feat);
@@ -117,19 +125,20 @@ ORTHO_HD Closest closest_on_tooth(const ClearanceView& g, int t, V3 p, float r2m
   return best;
 }
 
-// closest_on_tooth for a run of nearby points: *last is the closest triangle of the previous
-// point (neighbours mostly share it), or -1; its distance caps the search radius. Updated when a
-// triangle is found. A hint within `stop` of p is returned as it is, without a search (callers
-// that only need to know that some triangle is that close).
+// closest_on_tooth (the closed surface) for a run of nearby points: *last is the closest triangle
+// of the previous point (neighbours mostly share it), or -1; its distance caps the search radius.
+// Updated when a triangle is found. A scanned hint (below stop_end) within `stop` of p is
+// returned as it is, without a search (callers that only need to know that some scanned triangle
+// is that close).
 ORTHO_HD Closest closest_hinted(const ClearanceView& g, int t, V3 p, float r2max, int* last,
-                                float stop = -1.f) {
+                                float stop = -1.f, int stop_end = 0) {
   if (*last >= 0) {
     const float* tr = g.tris + (long long)*last * TRI_STRIDE;
     Closest h;
     h.point = closest_on_triangle(p, load3(tr), load3(tr + 3), load3(tr + 6), &h.feat);
     h.d2 = norm2(p - h.point);
     h.tri = *last;
-    if (sqrtf(h.d2) <= stop) return h;
+    if (*last < stop_end && sqrtf(h.d2) <= stop) return h;
     r2max = ofmin(r2max, h.d2 * (1.f + 1e-5f) + 1e-12f);
   }
   const Closest c = closest_on_tooth(g, t, p, r2max);

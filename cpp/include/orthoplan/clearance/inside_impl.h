@@ -68,7 +68,8 @@ ORTHO_HD float winding_number(const ClearanceView& g, int t, V3 p) {
 // Inside test for p from its closest point q on triangle c.tri: the side of the closest feature's
 // angle-weighted pseudo-normal (Baerentzen & Aanaes 2005) picks the winding number of the sheet
 // in front of or behind the triangle. Exact where prepare found the crown a clean manifold around
-// the triangle; returns -1 elsewhere (or exactly on the surface) and the winding number decides.
+// that feature (sign_safety.cpp); returns -1 elsewhere (a zero pseudo-normal), or exactly on the
+// surface, and the winding number decides.
 ORTHO_HD int inside_by_side(const ClearanceView& g, const Closest& c, V3 p) {
   const float* s = g.tri_sign + (long long)c.tri * SG_STRIDE;
   const float w_out = s[SG_W];

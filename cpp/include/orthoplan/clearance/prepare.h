@@ -8,8 +8,10 @@
 namespace orthoplan {
 
 // Per-tooth statistics returned for diagnostics (docs/kernels.md).
+// ST_DEBRIS: fragments dropped as debris (close_crown.cpp), ST_DEBRIS_FACES: their faces.
 enum ToothStat { ST_VERTS = 0, ST_FACES, ST_DEGENERATE, ST_BOUNDARY_EDGES, ST_CAPS,
-                 ST_MISORIENTED_EDGES, ST_NONMANIFOLD_EDGES, ST_SAMPLES, ST_GRID_NODES, ST_STRIDE };
+                 ST_MISORIENTED_EDGES, ST_NONMANIFOLD_EDGES, ST_SAMPLES, ST_GRID_NODES, ST_DEBRIS,
+                 ST_DEBRIS_FACES, ST_STRIDE };
 
 struct PreparedCase {
   int teeth = 0;
@@ -22,7 +24,7 @@ struct PreparedCase {
   }
 };
 
-// A crown closed by caps over its open boundary loops, outward-oriented.
+// A crown closed by caps over its open boundary loops, outward-oriented, debris dropped.
 struct ClosedCrown {
   std::vector<V3> verts;
   std::vector<int> faces;  // 3 per face; real faces first, then cap faces
@@ -44,6 +46,9 @@ struct TreeTopo {
   int depth = 0;
 };
 TreeTopo build_median_tree(const std::vector<V3>& centroids, int leaf_size);
+// The same, with the root splitting [0, split) from [split, n): the scanned triangles from the cap
+// triangles, so that these keep the last indices (TI_CAP0). split == n: build_median_tree.
+TreeTopo build_split_tree(const std::vector<V3>& centroids, int split, int leaf_size);
 
 // A tooth's triangle BVH as the kernels walk it (wide_box, wide_ref, wide_dip in clearance.h),
 // from its packed triangles (TRI_STRIDE each, in tree order) and their median tree; lo, hi: the
