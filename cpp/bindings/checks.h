@@ -14,7 +14,8 @@ namespace py = pybind11;
 // Checks `a` is a C-contiguous array of T whose shape matches `shape` (-1 = any extent).
 template <typename T>
 const T* checked(const py::array& a, const char* name, const std::vector<long long>& shape) {
-  if (!py::isinstance<py::array_t<T>>(a) || !a.dtype().is(py::dtype::of<T>()))
+  // equal, not is: an array that went through pickle (another process) has its own dtype object
+  if (!py::isinstance<py::array_t<T>>(a) || !a.dtype().equal(py::dtype::of<T>()))
     throw py::value_error(std::string(name) + ": expected dtype " +
                           std::string(py::str(py::dtype::of<T>())) + ", got " +
                           std::string(py::str(a.dtype())));

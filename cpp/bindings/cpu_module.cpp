@@ -176,8 +176,7 @@ PYBIND11_MODULE(_core, m) {
                                   py::arg("samples") = py::make_tuple(int(orthoplan::TI_SAMP)),
                                   py::arg("snode") = py::make_tuple(int(orthoplan::TI_SNODE)),
                                   py::arg("grid") = py::make_tuple(int(orthoplan::TI_GRID),
-                                                                   int(orthoplan::TI_FGRID),
-                                                                   int(orthoplan::TI_GGRID)));
+                                                                   int(orthoplan::TI_FGRID)));
   m.attr("SG_UNSAFE") = ORTHO_SG_UNSAFE;
   m.attr("STAT_NAMES") = py::make_tuple("verts", "faces", "degenerate", "boundary_edges", "caps",
                                         "misoriented_edges", "nonmanifold_edges", "samples",

@@ -127,28 +127,21 @@ void fill_grid(const ClearanceView& view, int t, float* grid) {
 // Value of fine-grid node p of tooth t (after its coarse grid): its exact signed distance when
 // within ft of the surface, else +-ft. The coarse bounds settle most far nodes and most signs
 // without a query; the closest-point search is capped at ft.
-// *g receives the distance to the scanned surface where it is below ft, else +inf (unknown).
-float fine_node(const ClearanceView& view, int t, V3 p, float ft, int* last, float* g) {
+float fine_node(const ClearanceView& view, int t, V3 p, float ft, int* last) {
   float hi;
   bool in_box;
   const float lo = grid_bounds(view, t, p, -ortho_inf(), &hi, &in_box);  // need -inf: coarse only
   if (!in_box) hi = ortho_inf();  // past the coarse box (a band wider than its margin): lo only
-  *g = ortho_inf();
   if (lo >= ft) return ft;
   if (hi <= -ft) return -ft;
   const Closest c = closest_hinted(view, t, p, ft * ft * (1.f + 1e-5f), last);
   if (c.tri < 0 || c.d2 >= ft * ft)  // |h| >= ft: only its sign is stored
     return lo > -ft ? ft : hi < ft ? -ft : (winding_number(view, t, p) > 0.5f ? -ft : ft);
   const float d = std::sqrt(c.d2);
-  *g = d;
-  if (c.tri >= cap_start(view, t)) {  // a cap is nearest: the scanned surface is farther
-    const Closest s = closest_on_tooth(view, t, p, ft * ft * (1.f + 1e-5f), cap_start(view, t));
-    *g = s.tri < 0 || s.d2 >= ft * ft ? ortho_inf() : std::sqrt(s.d2);
-  }
   return (d > -lo ? false : d > hi ? true : inside_closed(view, t, c, p)) ? -d : d;
 }
 
-void fill_fine_grid(const ClearanceView& view, int t, float* grid, float* scanned) {
+void fill_fine_grid(const ClearanceView& view, int t, float* grid) {
   const int* ti = view.tooth_i + size_t(t) * TI_STRIDE;
   const float* tf = view.tooth_f + size_t(t) * TF_STRIDE;
   const long long nx = ti[TI_FNX], ny = ti[TI_FNY], nz = ti[TI_FNZ];
@@ -158,8 +151,7 @@ void fill_fine_grid(const ClearanceView& view, int t, float* grid, float* scanne
     int last = -1;  // along a row, each search starts from the previous node's closest triangle
     const float y = tf[TF_FOY] + h * float(row % ny), z = tf[TF_FOZ] + h * float(row / ny);
     for (long long x = 0; x < nx; ++x)
-      grid[row * nx + x] = fine_node(view, t, V3{tf[TF_FOX] + h * float(x), y, z}, tf[TF_FT], &last,
-                                     &scanned[row * nx + x]);
+      grid[row * nx + x] = fine_node(view, t, V3{tf[TF_FOX] + h * float(x), y, z}, tf[TF_FT], &last);
   }
 }
 
@@ -245,8 +237,6 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
       ti[TI_FNX] = int(m[0]); ti[TI_FNY] = int(m[1]); ti[TI_FNZ] = int(m[2]);
       ti[TI_FGRID] = int(goff[t] + nodes);
       nodes += m[0] * m[1] * m[2];
-      ti[TI_GGRID] = int(goff[t] + nodes);  // the distance to the scanned surface, same lattice
-      nodes += m[0] * m[1] * m[2];
       tf[TF_FOX] = lo.x - fcells * fh; tf[TF_FOY] = lo.y - fcells * fh; tf[TF_FOZ] = lo.z - fcells * fh;
       tf[TF_FH] = fh;
       tf[TF_FIH] = 1.f / fh;
@@ -268,8 +258,7 @@ PreparedCase prepare_case(const float* verts, const int* vert_len, const int* fa
   for (int t = 0; t < teeth; ++t) {
     fill_grid(view, t, &pc.grid[size_t(goff[t])]);
     if (pc.tooth_i[size_t(t) * TI_STRIDE + TI_FNX] > 0)
-      fill_fine_grid(view, t, &pc.grid[size_t(pc.tooth_i[size_t(t) * TI_STRIDE + TI_FGRID])],
-                     &pc.grid[size_t(pc.tooth_i[size_t(t) * TI_STRIDE + TI_GGRID])]);
+      fill_fine_grid(view, t, &pc.grid[size_t(pc.tooth_i[size_t(t) * TI_STRIDE + TI_FGRID])]);
   }
   return pc;
 }

@@ -11,9 +11,8 @@
 // sd_X jumps across a cap (from +d to -d), so the grids hold the closed-surface signed distance
 // h_X instead (continuous, 1-Lipschitz). sd_X = h_X wherever the scanned surface is nearer than the
 // caps, and sd_X >= h_X outside; only inside, nearer a cap than the scanned surface, is sd_X below
-// h_X. So a bound of h prunes as it is where it is positive; and everywhere sd_X >= -g_X, whose
-// upper bounds come from a fine grid of g, from the distance to the scanned surface's boundary,
-// or, where no cap is nearer than |h| (a search of the caps' own subtree), from |h| itself.
+// h_X. So a bound of h prunes as it is where it is positive; below zero, sd_X >= -g_X settles a
+// point or ball once a scanned triangle is found within -best of it (best: the value so far).
 //
 // Prepared per-case structures (built once by prepare.cpp, all coordinates in mesh frame, mm):
 //   tooth_i [T, TI_STRIDE] int32   offsets and grid dimensions of each tooth; TI_CAP0: index (in
@@ -40,8 +39,7 @@
 //   grid    [NG] float32 h at grid nodes (x fastest): per tooth a coarse grid over the crown's box
 //            plus the margin, exact where |h| < ct and +-ct elsewhere (meaning h >= ct or h <= -ct),
 //            then a fine grid over the box plus ft, exact where |h| < ft and +-ft elsewhere
-//            (TI_FNX = 0: none), then on the fine lattice g, the distance to the scanned surface,
-//            where it is below ft, +inf elsewhere (TI_GGRID): upper bounds of g, since sd >= -g.
+//            (TI_FNX = 0: none).
 // Query inputs:
 //   poses [B, S, T, 4, 4] float32 rigid mesh->world transforms; pairs [P, 2] int32
 // Returns:
@@ -51,7 +49,7 @@
 namespace orthoplan {
 
 enum ToothInt { TI_TRI = 0, TI_WIDE, TI_SAMP, TI_SNODE, TI_GRID, TI_NX, TI_NY, TI_NZ, TI_FGRID, TI_FNX,
-                TI_FNY, TI_FNZ, TI_CAP0, TI_CAPSLOT, TI_GGRID, TI_STRIDE };
+                TI_FNY, TI_FNZ, TI_CAP0, TI_CAPSLOT, TI_STRIDE };
 enum ToothFloat { TF_OX = 0, TF_OY, TF_OZ, TF_H, TF_MARGIN, TF_PAD, TF_CT, TF_FOX, TF_FOY, TF_FOZ, TF_FH,
                   TF_FT, TF_IH, TF_FIH, TF_STRIDE };
 enum TriField { TR_V = 0, TRI_STRIDE = 9 };

@@ -45,11 +45,11 @@ ORTHO_HD void lattice_bounds(const float* gv, long long sy, long long sz, float 
 #endif
 }
 
-// Bounds of h_t(p), the closed-surface signed distance, from tooth t's grids: the coarse grid everywhere in its box, tightened by the
-// fine grid near the surface where the coarse lower bound is still below `need` (a bound at or
-// above it already prunes). Returns the lower bound, *hi the upper one. Outside the coarse box:
-// distance to the box plus the margin between box and crown (p is outside), with *in_box false and
-// *hi unset.
+// Bounds of h_t(p), the closed-surface signed distance, from tooth t's grids: the coarse grid
+// everywhere in its box, tightened by the fine grid near the surface where the coarse lower bound
+// is still below `need` (a bound at or above it already prunes). Returns the lower bound, *hi the
+// upper one. Outside the coarse box: distance to the box plus the margin between box and crown
+// (p is outside), with *in_box false and *hi unset.
 ORTHO_HD float grid_bounds(const ClearanceView& g, int t, V3 p, float need, float* hi, bool* in_box) {
   const int* ti = g.tooth_i + t * TI_STRIDE;
   const float* tf = g.tooth_f + t * TF_STRIDE;
@@ -86,97 +86,55 @@ ORTHO_HD float grid_bounds(const ClearanceView& g, int t, V3 p, float need, floa
   return lo - tf[TF_PAD];
 }
 
-// Distances from p (mesh frame) to tooth t's caps (*cap) and to the scanned surface's boundary
-// edges (*edge: each cap triangle's first edge), each up to r (r when none is nearer). With
-// stop_edge, returns as soon as an edge within that is found (then *cap is not final). The caps'
-// subtree alone: the wide root's slots from TI_CAPSLOT on, everything below them.
-ORTHO_HD void cap_distances(const ClearanceView& g, int t, V3 p, float r, float stop_edge, float* cap, float* edge,
-                            int* edge_tri = nullptr) {
+// Is some scanned triangle of tooth t within r of p (mesh frame)? Depth first, nearest child first,
+// returning at the first one: the wide root's cap slots (TI_CAPSLOT on) are skipped.
+ORTHO_HD bool scanned_within(const ClearanceView& g, int t, V3 p, float r) {
   const int wide0 = g.tooth_i[t * TI_STRIDE + TI_WIDE];
   const int tri0 = g.tooth_i[t * TI_STRIDE + TI_TRI];
-  const int slot0 = g.tooth_i[t * TI_STRIDE + TI_CAPSLOT];
-  float c2 = r * r, e2 = r * r;
-  const float stop2 = stop_edge > 0.f ? stop_edge * stop_edge : -1.f;
+  const int slots = g.tooth_i[t * TI_STRIDE + TI_CAPSLOT];
+  const int scanned = g.tooth_i[t * TI_STRIDE + TI_CAP0];
+  const float r2 = r * r;
   int stack[64];
-  float sd2[64];
   int sp = 0;
-  stack[sp] = 0; sd2[sp] = 0.f; ++sp;
+  stack[sp++] = 0;
   bool root = true;
   while (sp > 0) {
-    --sp;
-    if (sd2[sp] >= c2 && sd2[sp] >= e2) continue;
-    const int ref = stack[sp];
+    const int ref = stack[--sp];
     if (ref < 0) {
       const int code = -1 - ref, first = code >> 3;
-      for (int i = first; i < first + (code & 7); ++i) {
+      for (int i = first; i < oimin(first + (code & 7), scanned); ++i) {
         const float* tr = g.tris + (long long)(tri0 + i) * TRI_STRIDE;
-        const V3 a = load3(tr), e = load3(tr + 3) - a;
         int feat;
-        c2 = ofmin(c2, norm2(p - closest_on_triangle(p, a, load3(tr + 3), load3(tr + 6), &feat)));
-        const float len2 = norm2(e);
-        const float u = len2 > 0.f ? ofmin(ofmax(dot(p - a, e) / len2, 0.f), 1.f) : 0.f;
-        const float de = norm2(p - (a + e * u));
-        if (de < e2) { e2 = de; if (edge_tri) *edge_tri = tri0 + i; }
-        if (e2 <= stop2) { *cap = sqrtf(c2); *edge = sqrtf(e2); return; }
+        if (norm2(p - closest_on_triangle(p, load3(tr), load3(tr + 3), load3(tr + 6), &feat)) <= r2) return true;
       }
       continue;
     }
     const long long w = (long long)(wide0 + ref);
     float d[4];
     wide_dist2(g.wide_box + w * WB_STRIDE, p, d);
-    for (int k = root ? slot0 : 0; k < 4; ++k)
-      if ((d[k] < c2 || d[k] < e2) && sp < 64) { stack[sp] = g.wide_ref[4 * w + k]; sd2[sp] = d[k]; ++sp; }
+    const int end = root ? oimin(slots, 4) : 4;
     root = false;
+    int near = -1;  // the nearest child within reach is pushed last, so searched first
+    for (int k = 0; k < end; ++k) {
+      if (!(d[k] <= r2)) continue;
+      if (near < 0) { near = k; continue; }
+      int push = k;
+      if (d[k] < d[near]) { push = near; near = k; }
+      if (sp < 63) stack[sp++] = g.wide_ref[4 * w + push];
+    }
+    if (near >= 0) stack[sp++] = g.wide_ref[4 * w + near];
   }
-  *cap = sqrtf(c2);
-  *edge = sqrtf(e2);
+  return false;
 }
 
-// Upper bound of g_t(p), the distance to the scanned surface, from the fine lattice (g is
-// 1-Lipschitz: g(p) <= g(c) + |p - c| at each corner c); +inf outside it or where unknown.
-ORTHO_HD float scanned_distance_bound(const ClearanceView& g, int t, V3 p) {
-  const int* ti = g.tooth_i + t * TI_STRIDE;
-  const float* tf = g.tooth_f + t * TF_STRIDE;
-  const int mx = ti[TI_FNX], my = ti[TI_FNY], mz = ti[TI_FNZ];
-  if (mx == 0) return ortho_inf();
-  const float fih = tf[TF_FIH];
-  const float fx = (p.x - tf[TF_FOX]) * fih, fy = (p.y - tf[TF_FOY]) * fih, fz = (p.z - tf[TF_FOZ]) * fih;
-  if (!(fx >= 0.f && fy >= 0.f && fz >= 0.f && fx <= (float)(mx - 1) && fy <= (float)(my - 1) &&
-        fz <= (float)(mz - 1)))
-    return ortho_inf();
-  const int ix = oimin((int)fx, mx - 2), iy = oimin((int)fy, my - 2), iz = oimin((int)fz, mz - 2);
-  const float tx = fx - (float)ix, ty = fy - (float)iy, tz = fz - (float)iz;
-  const float* v = g.grid + ti[TI_GGRID] + ((long long)iz * my + iy) * mx + ix;
-  float up = ortho_inf();
-  for (int k = 0; k < 8; ++k) {
-    const float dx = (k & 1) ? 1.f - tx : tx, dy = (k & 2) ? 1.f - ty : ty, dz = (k & 4) ? 1.f - tz : tz;
-    up = ofmin(up, v[((k & 4) ? (long long)mx * my : 0) + ((k & 2) ? mx : 0) + (k & 1)] +
-                       tf[TF_FH] * sqrtf(dx * dx + dy * dy + dz * dz));
-  }
-  return up + tf[TF_PAD];
-}
-
-// Does sd stay at or above best at the point p, |p - q| <= d, where lb <= h(p) <= hi? Outside
-// (lb > 0) sd >= h. Else sd = h wherever the caps are farther than the closed surface (the scanned
-// surface is then the nearer): caps at least cap - d away from p against |h| <= max(-lb, hi) settle
-// it. Else sd >= -g >= minus the distance to the scanned surface's boundary, at most edge + d.
-// cap, edge: cap_distances at q.
-ORTHO_HD bool point_settled(float d, float lb, float hi, float best, float cap, float edge) {
+// Do bounds of h over the ball (q, radius), lb from below, keep sd at or above best? With lb > 0
+// the ball is outside the crown, where sd >= h >= lb. Inside sd >= -g, and g <= -best wherever a
+// scanned triangle lies within -best less the radius of q.
+ORTHO_HD bool ball_settled(const ClearanceView& g, int t, V3 q, float radius, float lb, float best) {
   if (!(lb >= best)) return false;
   if (lb > 0.f) return true;
-  const float pad = 1e-5f * (1.f + cap + edge + d);  // float rounding of the distances
-  return cap - d - pad > ofmax(-lb, hi) || edge + d + pad <= -best;
-}
-
-// point_settled for every point of the ball (q, radius) whose h lies in [lb, hi]: one search of the
-// caps at q.
-ORTHO_HD bool ball_settled(const ClearanceView& g, int t, V3 q, float radius, float lb, float hi, float best) {
-  if (!(lb >= best)) return false;
-  if (lb > 0.f) return true;
-  if (scanned_distance_bound(g, t, q) + radius <= -best) return true;  // sd >= -g >= best
-  float cap, edge;
-  cap_distances(g, t, q, ofmax(ofmax(-lb, hi), -best) + 2.f * radius + 1e-3f, -best - radius, &cap, &edge);
-  return point_settled(radius, lb, hi, best, cap, edge);
+  const float r = (-best - radius) * (1.f - 1e-5f) - 1e-5f;
+  return r > 0.f && scanned_within(g, t, q, r);
 }
 
 struct Hit {
@@ -197,7 +155,8 @@ ORTHO_HD void sample_query(const ClearanceView& g, int tt, const Rigid& M, V3 ps
   float hi;  // upper bound of h at p (valid when in_box)
   bool in_box;
   const float lb = grid_bounds(g, tt, p, hit->best, &hi, &in_box);  // lower bound of h
-  if (ball_settled(g, tt, p, 0.f, lb, hi, hit->best)) return;
+  // settled: sd >= best, as ball_settled shows or, inside, a scanned triangle within -best
+  if (ball_settled(g, tt, p, 0.f, lb, hit->best)) return;
   // sd(p) < best needs p outside with |sd| < best, or p inside, where |h| <= -lb; the closed
   // surface is never farther than the scanned one, so its closest point lies within that radius.
   const float r = ofmax(hit->best, in_box ? -lb : 0.f);
@@ -246,81 +205,48 @@ ORTHO_HD void min_signed_distance(const ClearanceView& g, int ts, int tt, const 
   const int snode0 = g.tooth_i[ts * TI_STRIDE + TI_SNODE];
   const int samp0 = g.tooth_i[ts * TI_STRIDE + TI_SAMP];
   int stack[64];
-  float slb[64], shi[64];  // bounds of h over each pushed ball
+  float slb[64];
   int sp = 0;
-  float hi;
+  float hi;  // unused here: node bounds only prune
   bool in_box;
   int last = -1;
   {
     const float* s = g.snode + 4 * snode0;
     const V3 q = apply(M, load3(s));
     const float lb = grid_bounds(g, tt, q, hit->best + s[3], &hi, &in_box) - s[3];
-    hi = in_box ? hi + s[3] : ortho_inf();
-    if (!ball_settled(g, tt, q, s[3], lb, hi, hit->best)) { stack[0] = 0; slb[0] = lb; shi[0] = hi; sp = 1; }
+    if (!ball_settled(g, tt, q, s[3], lb, hit->best)) { stack[0] = 0; slb[0] = lb; sp = 1; }
   }
   while (sp > 0) {
     --sp;
     const int n = snode0 + stack[sp];
     const float radius = g.snode[4 * n + 3];
-    if (slb[sp] >= hit->best && ball_settled(g, tt, apply(M, load3(g.snode + 4 * n)), radius, slb[sp], shi[sp],
-                                             hit->best))
+    if (slb[sp] >= hit->best && ball_settled(g, tt, apply(M, load3(g.snode + 4 * n)), radius, slb[sp], hit->best))
       continue;
     const int c0 = g.snode_child[2 * n], c1 = g.snode_child[2 * n + 1];
     if (c1 < 0) {  // leaf: samples [c0, c0 - c1)
-      // h(centre) in [lbc, hic], so h(p) >= lbc - |p - centre|: prunes many samples without a
-      // lookup while that bound is positive, or while no cap is nearer than |h| (ball_settled)
+      // h(centre) >= lbc, so h(p) >= lbc - |p - centre|: prunes many samples without a lookup
+      // while that bound is positive (outside, sd >= h)
       const V3 centre = load3(g.snode + 4 * n);
-      const float lbc = slb[sp] + radius, hic = shi[sp] - radius;
-      float cap = -1.f, edge = 0.f;  // cap_distances at the centre, once needed
-      int hint_tri = -1, edge_tri = -1;  // the scanned triangle and boundary edge nearest the centre
+      const float lbc = slb[sp] + radius;
       for (int i = samp0 + c0; i < samp0 + c0 - c1; ++i) {
         const V3 ps = load3(g.samples + 3 * (long long)i);
         const float d2 = norm2(ps - centre);
-        const float room = lbc - hit->best;  // h(ps) >= best when |ps - centre| <= room
-        if (room >= 0.f && d2 <= room * room) {
-          if (lbc > 0.f && d2 < lbc * lbc) continue;  // outside
-          const float d = sqrtf(d2);  // h(ps) in [lbc - d, hic + d]
-          // sd >= -g, and g is at most the distance to any scanned triangle or boundary edge
-          const V3 pm = apply(M, ps);
-          if (cap < 0.f) {
-            const V3 qc = apply(M, centre);
-            const float reach = ofmax(ofmax(-lbc, hic), -hit->best) + 3.f * radius + 1e-3f;
-            cap_distances(g, tt, qc, reach, -1.f, &cap, &edge, &edge_tri);
-            hint_tri = closest_on_tooth(g, tt, qc, reach * reach, cap_start(g, tt)).tri;
-          }
-          float gu = scanned_distance_bound(g, tt, pm);
-          if (hint_tri >= 0) {
-            const float* tr = g.tris + (long long)hint_tri * TRI_STRIDE;
-            int feat;
-            gu = ofmin(gu, norm(pm - closest_on_triangle(pm, load3(tr), load3(tr + 3), load3(tr + 6), &feat)));
-          }
-          if (edge_tri >= 0) {
-            const float* tr = g.tris + (long long)edge_tri * TRI_STRIDE;
-            const V3 a = load3(tr), e = load3(tr + 3) - a;
-            const float len2 = norm2(e);
-            const float u = len2 > 0.f ? ofmin(ofmax(dot(pm - a, e) / len2, 0.f), 1.f) : 0.f;
-            gu = ofmin(gu, norm(pm - (a + e * u)));
-          }
-          if (gu * (1.f + 1e-5f) + 1e-5f <= -hit->best) continue;
-          if (point_settled(d, lbc - d, hic + d, hit->best, cap, edge)) continue;
-        }
+        const float room = lbc - hit->best;  // prune when |ps - centre| <= room, the bound staying > 0
+        if (room >= 0.f && d2 <= room * room && lbc > 0.f && d2 < lbc * lbc) continue;
         sample_query(g, tt, M, ps, i, dir, hit, &last);
       }
       continue;
     }
     const float* s0 = g.snode + 4 * (snode0 + c0);
     const float* s1 = g.snode + 4 * (snode0 + c1);
-    float h0, h1;
-    const float l0 = grid_bounds(g, tt, apply(M, load3(s0)), hit->best + s0[3], &h0, &in_box) - s0[3];
-    h0 = in_box ? h0 + s0[3] : ortho_inf();
-    const float l1 = grid_bounds(g, tt, apply(M, load3(s1)), hit->best + s1[3], &h1, &in_box) - s1[3];
-    h1 = in_box ? h1 + s1[3] : ortho_inf();
+    float l0 = grid_bounds(g, tt, apply(M, load3(s0)), hit->best + s0[3], &hi, &in_box) - s0[3];
+    float l1 = grid_bounds(g, tt, apply(M, load3(s1)), hit->best + s1[3], &hi, &in_box) - s1[3];
     int near = c0, far = c1;
-    float ln = l0, lf = l1, hn = h0, hf = h1;
-    if (l1 < l0) { near = c1; far = c0; ln = l1; lf = l0; hn = h1; hf = h0; }
-    // pushed unless plainly settled (outside); the caps are looked up when a node is popped
-    if ((lf < hit->best || lf <= 0.f) && sp < 63) { stack[sp] = far; slb[sp] = lf; shi[sp] = hf; ++sp; }
-    if ((ln < hit->best || ln <= 0.f) && sp < 63) { stack[sp] = near; slb[sp] = ln; shi[sp] = hn; ++sp; }
+    float ln = l0, lf = l1;
+    if (l1 < l0) { near = c1; far = c0; ln = l1; lf = l0; }
+    // pushed unless plainly settled (outside); inside, ball_settled decides when the node is popped
+    if ((lf < hit->best || lf <= 0.f) && sp < 63) { stack[sp] = far; slb[sp] = lf; ++sp; }
+    if ((ln < hit->best || ln <= 0.f) && sp < 63) { stack[sp] = near; slb[sp] = ln; ++sp; }
   }
 }
 
